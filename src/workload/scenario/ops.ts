@@ -1,0 +1,91 @@
+// The operations of the scenario language v1 (docs/scenario-format.md), after
+// parsing: page arguments resolved to page counts, processes resolved to the
+// static process tree. Both runners (simulator and real kernel) execute these.
+
+export type Prot = { read: boolean; write: boolean; exec: boolean };
+
+export const MADVICES = [
+  'normal',
+  'random',
+  'sequential',
+  'willneed',
+  'dontneed',
+  'free',
+  'remove',
+  'dontfork',
+  'dofork',
+  'wipeonfork',
+  'keeponfork',
+  'hugepage',
+  'nohugepage',
+  'mergeable',
+  'unmergeable',
+  'cold',
+  'pageout',
+  'populate_read',
+  'populate_write',
+  'collapse',
+] as const;
+export type Madvice = (typeof MADVICES)[number];
+
+export type MsyncMode = 'sync' | 'async' | 'invalidate';
+
+interface OpBase {
+  /** 1-based line number in the scenario file. */
+  line: number;
+  /** The operation as written, comment and surrounding blanks removed. */
+  text: string;
+  /** Index of the process that runs the operation (0 = main). */
+  proc: number;
+}
+
+export type Op = OpBase &
+  (
+    | { op: 'file'; path: string; pages: number; fill: number; chunk: number }
+    | { op: 'truncate'; path: string; pages: number; extraBytes: number }
+    | { op: 'dropcache'; path: string }
+    | { op: 'unlink'; path: string }
+    | {
+        op: 'mmap';
+        name: string;
+        pages: number;
+        file: string | null;
+        shared: boolean;
+        prot: Prot;
+        populate: boolean;
+        noreserve: boolean;
+        offset: number;
+        after: string | null;
+      }
+    | { op: 'munmap'; name: string; first: number; count: number }
+    | { op: 'mprotect'; name: string; first: number; count: number; prot: Prot }
+    | { op: 'madvise'; name: string; first: number; count: number; advice: Madvice }
+    | { op: 'mlock' | 'munlock'; name: string; first: number; count: number }
+    | { op: 'msync'; name: string; first: number; count: number; mode: MsyncMode }
+    | { op: 'mremap'; name: string; newPages: number; move: boolean }
+    | { op: 'touch'; name: string; first: number; count: number; write: boolean; value: number; step: number }
+    | { op: 'peek'; name: string; first: number; count: number }
+    | { op: 'fpeek'; path: string; first: number; count: number }
+    | { op: 'expect_segv'; name: string; page: number; write: boolean }
+    | { op: 'report' | 'vmas'; label: string; names: string[] }
+    | { op: 'status'; label: string }
+    | { op: 'pagemap'; name: string; first: number; count: number }
+    | { op: 'fork'; child: number }
+    | { op: 'in'; target: number }
+    | { op: 'exit'; target: number }
+    | { op: 'echo'; words: string[] }
+  );
+
+export type OpName = Op['op'];
+
+/** A process of the scenario's static process tree. */
+export interface ScenarioProc {
+  name: string;
+  /** Index of the parent process, -1 for main. */
+  parent: number;
+}
+
+export function protString(p: Prot): string {
+  const s = (p.read ? 'r' : '') + (p.write ? 'w' : '') + (p.exec ? 'x' : '');
+  return s === '' ? 'none' : s;
+}

@@ -1,0 +1,40 @@
+// What a runner reports for each operation, before formatting. Both runners
+// (the simulator and the C runner on the real kernel) produce these records,
+// and one formatter (format.ts) turns them into the scenario output, so the
+// two outputs can differ only where the kernels differ.
+
+/** A named scenario mapping as the runner placed it. */
+export interface MappingPlace {
+  name: string;
+  /** Start address (bytes). */
+  addr: number;
+  pages: number;
+}
+
+export type OpRecord =
+  /** mmap, munmap, mprotect, madvise, mlock, munlock, msync, mremap: "ok" or an errno name. */
+  | { kind: 'ret'; value: string }
+  /** touch, peek or expect_segv raised a signal at page `page` of the mapping (touch/peek). */
+  | { kind: 'signal'; sig: 'SIGSEGV' | 'SIGBUS'; page: number }
+  /** expect_segv that completed. */
+  | { kind: 'ok' }
+  /** peek / fpeek: first byte of each page; -1 = past EOF (fpeek). */
+  | { kind: 'values'; values: number[] }
+  /** fpeek of a missing file, and the like: an errno name. */
+  | { kind: 'errno'; value: string }
+  /**
+   * report / vmas: the whole /proc/self/smaps text, the live scenario
+   * mappings, and the fault counts accumulated around scenario operations.
+   */
+  | { kind: 'smaps'; text: string; maps: MappingPlace[]; minflt: number; majflt: number }
+  /** status: /proc/self/status now, and at the process's baseline. */
+  | { kind: 'status'; text: string; baseline: string }
+  /** pagemap: one code per page. */
+  | { kind: 'pagemap'; codes: string }
+  /** A runtime script error (e.g. a mapping whose mmap failed). Stops the run. */
+  | { kind: 'error'; message: string }
+  /** Operations that print nothing (and touch without a signal). */
+  | { kind: 'none' };
+
+/** The records of a run, by operation index. A run stopped by an error has fewer. */
+export type RunRecords = OpRecord[];
