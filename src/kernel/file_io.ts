@@ -1,0 +1,96 @@
+// File system calls on the in-memory file system: creating and writing a
+// file, pread, fsync, posix_fadvise(DONTNEED), truncate, unlink.
+// Linux: mm/filemap.c (filemap_read, generic_perform_write), mm/fadvise.c
+// (generic_fadvise), fs/sync.c, fs/open.c (do_truncate), fs/namei.c.
+import { ENOENT } from './errno.js';
+import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
+import { OpenFile, type Inode } from './fs.js';
+import type { Kernel } from './kernel.js';
+import { maybeEvictInode } from './mmap.js';
+import { fsyncRange } from './msync.js';
+import { PG_readahead } from './page.js';
+import { doTruncate } from './truncate.js';
+
+/** The readahead window of a new open file, in pages (bdi->ra_pages). */
+export function raPagesFor(k: Kernel, inode: Inode): number {
+  return inode.isShmem ? 0 : Math.floor(k.machine.readAheadKb / 4);
+}
+
+/** open(2) of an existing path, or -ENOENT. */
+export function openFile(k: Kernel, path: string, writable = true): OpenFile | number {
+  const inode = k.fs.lookup(path);
+  if (!inode) return -ENOENT;
+  return new OpenFile(inode, writable, raPagesFor(k, inode));
+}
+
+/**
+ * Creates `path` afresh (unlinking any old file) holding `pages` pages of
+ * byte `fill`, written `chunk` pages per write(), then fsync()ed, as the
+ * scenario language's `file` operation does.
+ */
+export function createFile(k: Kernel, path: string, pages: number, fill: number, chunk: number): Inode {
+  const { inode, replaced } = k.fs.create(path);
+  if (replaced) maybeEvictInode(k, replaced);
+  k.inodes.set(inode.id, inode);
+  for (let at = 0; at < pages; at += chunk) {
+    const n = Math.min(chunk, pages - at);
+    inode.size = (at + n) * 4096;
+    if (!filemapWrite(k, inode, at, n, fill)) throw new Error('out of memory writing a file');
+  }
+  inode.data.fill = fill;
+  inode.data.fillEnd = inode.isShmem ? 0 : pages * 4096;
+  fsync(k, inode);
+  return inode;
+}
+
+/** fsync(2): writes back every dirty page of the file. */
+export function fsync(k: Kernel, inode: Inode): void {
+  fsyncRange(k, inode, 0, Math.max(inode.cache.length, inode.sizePages));
+}
+
+/**
+ * posix_fadvise(POSIX_FADV_DONTNEED) over the whole file: starts writeback,
+ * then drops the clean, unmapped pages. Returns the pages dropped.
+ */
+export function fadviseDontneed(k: Kernel, inode: Inode): number {
+  fsync(k, inode);
+  return invalidateMappingPages(k, inode, 0, Math.max(inode.cache.length, inode.sizePages));
+}
+
+/** truncate(2) to `bytes`. */
+export function truncateFile(k: Kernel, inode: Inode, bytes: number): void {
+  doTruncate(k, inode, bytes);
+}
+
+/** unlink(2); the inode lives on while mapped. Returns 0 or -ENOENT. */
+export function unlinkFile(k: Kernel, path: string): number {
+  const inode = k.fs.unlink(path);
+  if (!inode) return -ENOENT;
+  maybeEvictInode(k, inode);
+  return 0;
+}
+
+/**
+ * pread(2) of one byte at page `index` (filemap_read): a cache miss starts
+ * synchronous readahead, a PG_readahead folio asynchronous readahead; the
+ * folio is marked accessed. Returns the byte, or -1 past EOF.
+ */
+export function preadByte(k: Kernel, file: OpenFile, index: number): number {
+  const inode = file.inode;
+  const pos = index * 4096;
+  if (pos >= inode.size) return -1;
+  const ra = file.ra;
+  let pfn = inode.lookup(index);
+  if (pfn < 0) {
+    pageCacheSyncRa(k, file, index, 1);
+    pfn = inode.lookup(index);
+    if (pfn < 0) pfn = filemapGetOrRead(k, inode, index);
+  }
+  const head = k.pages.folioOf(pfn);
+  if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, 1);
+  const prevIndex = ra.prevPos < 0 ? -1 : Math.floor((ra.prevPos - 1) / 4096);
+  const prevHead = prevIndex >= 0 ? inode.lookup(prevIndex) : -1;
+  if (prevHead < 0 || k.pages.folioOf(prevHead) !== head) folioMarkAccessed(k, head);
+  ra.prevPos = pos + 1;
+  return k.mem.first[pfn]!;
+}

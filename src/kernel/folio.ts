@@ -1,0 +1,72 @@
+// Allocating, referencing and freeing folios. Linux: mm/page_alloc.c
+// (prep_compound_page, __folio_alloc), mm/swap.c (folio_put, __folio_put),
+// include/linux/mm.h (folio_get, folio_ref_add).
+import type { Kernel } from './kernel.js';
+import { NO_PFN, PG_active, PG_head, PG_lru, PG_mlocked, PG_tail, PG_unevictable, PG_zero } from './page.js';
+import { ZONE_NORMAL, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
+import { VM } from './vmstat.js';
+
+/**
+ * Allocates a folio of 2^order frames for user memory (GFP_HIGHUSER_MOVABLE),
+ * with refcount 1. Tries the low watermark, then the min watermark, as the
+ * fast and slow paths of __alloc_pages do. Returns the head pfn or NO_PFN.
+ * Simplification: no reclaim yet; a failure is reported to the caller.
+ */
+export function allocFolio(k: Kernel, order: number): number {
+  let pfn = k.buddy.alloc(order, ZONE_NORMAL, WMARK_LOW);
+  if (pfn === NO_PFN) pfn = k.buddy.alloc(order, ZONE_NORMAL, WMARK_MIN);
+  if (pfn === NO_PFN) return NO_PFN;
+  if (order > 0) {
+    const p = k.pages;
+    p.flags[pfn] = PG_head;
+    p.order[pfn] = order;
+    const n = 1 << order;
+    for (let i = 1; i < n; i++) {
+      p.flags[pfn + i] = PG_tail;
+      p.head[pfn + i] = pfn;
+    }
+  }
+  return pfn;
+}
+
+/** Takes a reference (folio_get / folio_ref_add). */
+export function folioGet(k: Kernel, head: number, n = 1): void {
+  k.pages.refcount[head]! += n;
+}
+
+/**
+ * Drops `n` references (folio_put / folio_put_refs); the last one takes the
+ * folio off its LRU list and frees its frames. The zero pages are never freed.
+ */
+export function folioPut(k: Kernel, head: number, n = 1): void {
+  const p = k.pages;
+  if (p.flags[head]! & PG_zero) return;
+  p.refcount[head]! -= n;
+  if (p.refcount[head]! > 0) return;
+  if (p.refcount[head]! < 0) throw new Error(`folio ${head}: refcount below zero`);
+  freeFolio(k, head);
+}
+
+function freeFolio(k: Kernel, head: number): void {
+  const p = k.pages;
+  if (p.flags[head]! & PG_lru) k.lru.del(head);
+  const n = p.nrPages(head);
+  if (p.flags[head]! & PG_mlocked) k.vmstat.add(VM.nr_mlock, -n);
+  if (k.deferredSplit.delete(head)) {
+    /* dequeued from the deferred split list on free */
+  }
+  const order = p.flags[head]! & PG_head ? p.order[head]! : 0;
+  for (let i = 0; i < n; i++) {
+    p.flags[head + i] = 0;
+    p.mapping[head + i] = 0;
+    p.mapcount[head + i] = 0;
+  }
+  p.entireMapcount[head] = 0;
+  p.refcount[head] = 0;
+  k.buddy.free(head, order);
+}
+
+/** Clears the LRU-position flags a fresh folio must not carry. */
+export function resetLruFlags(k: Kernel, head: number): void {
+  k.pages.flags[head] &= ~(PG_active | PG_unevictable | PG_mlocked);
+}

@@ -1,0 +1,269 @@
+// Transparent huge pages mapped by PMD. Linux: mm/huge_memory.c
+// (do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, __split_huge_pmd_locked,
+// zap_huge_pmd, copy_huge_pmd, mm_get_huge_zero_folio, do_set_pmd in
+// mm/memory.c), include/linux/huge_mm.h (thp_vma_allowable_order).
+//
+// An anonymous PMD mapping has a PTE table "deposited" with it, allocated at
+// fault time and counted in VmPTE, so that a later split never has to
+// allocate. Deposits are kept in Kernel.deposits, keyed by PMD entry.
+import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
+import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_PSE, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
+import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from './fault.js';
+import { allocFolio, folioGet, folioPut } from './folio.js';
+import type { Kernel } from './kernel.js';
+import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page.js';
+import { freeTable, newTable, pmdPopulate } from './pgtable.js';
+import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd } from './rmap.js';
+import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
+import { VM } from './vmstat.js';
+import { lruAddVma } from './mlock.js';
+
+/** True if the 2 MiB-aligned range around addr lies inside the VMA, and for files its offset lines up (thp_vma_suitable_order). */
+export function thpSuitable(vma: Vma, addr: number): boolean {
+  const haddr = roundDown(addr, PMD_SIZE);
+  if (vma.kind !== 'anon') {
+    const off = vma.start / 4096 - vma.pgoff;
+    if (((off % HPAGE_PMD_NR) + HPAGE_PMD_NR) % HPAGE_PMD_NR !== 0) return false;
+  }
+  return haddr >= vma.start && haddr + PMD_SIZE <= vma.end;
+}
+
+/** THP is ruled out for the VMA by MADV_NOHUGEPAGE or the VMA type (vma_thp_disabled and friends). */
+export function thpDisabledForVma(vma: Vma): boolean {
+  return (vma.flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) !== 0;
+}
+
+/**
+ * Whether the sysfs "enabled" mode allows a PMD-size THP in this VMA
+ * (always: any; madvise: only MADV_HUGEPAGE regions; never: none). This is
+ * smaps' THPeligible for anonymous VMAs, which ignores alignment of a
+ * particular address but requires the VMA to hold one aligned 2 MiB range.
+ */
+export function thpModeAllows(k: Kernel, vma: Vma): boolean {
+  if (thpDisabledForVma(vma)) return false;
+  const mode = k.machine.thp;
+  if (mode === 'never') return false;
+  if (mode === 'madvise' && (vma.flags & VM_HUGEPAGE) === 0) return false;
+  return true;
+}
+
+/** thp_vma_allowable_order(PMD) for an anonymous page fault at addr. */
+export function thpFaultAllowed(k: Kernel, vma: Vma, addr: number): boolean {
+  return vma.kind === 'anon' && thpModeAllows(k, vma) && thpSuitable(vma, addr);
+}
+
+/** The huge zero folio, allocated on first use (mm_get_huge_zero_folio). NO_PFN if that fails. */
+export function hugeZeroFolio(k: Kernel): number {
+  if (k.hugeZeroPfn !== NO_PFN) return k.hugeZeroPfn;
+  const head = allocFolio(k, 9);
+  if (head === NO_PFN) {
+    k.vmstat.add(VM.thp_zero_page_alloc_failed, 1);
+    return NO_PFN;
+  }
+  for (let i = 0; i < HPAGE_PMD_NR; i++) k.mem.clear(head + i);
+  k.pages.flags[head] |= PG_zero | PG_uptodate;
+  k.hugeZeroPfn = head;
+  k.vmstat.add(VM.thp_zero_page_alloc, 1);
+  return head;
+}
+
+function deposit(k: Kernel, pmdE: number, table: number): void {
+  k.deposits.set(pmdE, table);
+}
+
+/** Takes back the table deposited with a huge PMD (pgtable_trans_huge_withdraw). */
+function withdraw(k: Kernel, pmdE: number): number {
+  const t = k.deposits.get(pmdE);
+  if (t === undefined) throw new Error(`no deposited table at PMD ${pmdE}`);
+  k.deposits.delete(pmdE);
+  return t;
+}
+
+/** PMD flags for a huge mapping with the VMA's protections. */
+function pmdProt(vma: Vma): number {
+  return vma.pageProt | PTE_PSE;
+}
+
+/**
+ * do_huge_pmd_anonymous_page(): a fault in an empty, THP-eligible PMD range
+ * of an anonymous VMA. Reads map the huge zero page; writes allocate a
+ * 2 MiB folio. Returns VM_FAULT_FALLBACK when PTEs must be used instead.
+ */
+export function doHugePmdAnonymousPage(k: Kernel, vmf: VmFault): number {
+  const vma = vmf.vma;
+  const mm = vma.mm;
+  const haddr = roundDown(vmf.address, PMD_SIZE);
+  if (!thpSuitable(vma, haddr)) return VM_FAULT_FALLBACK;
+  anonVmaPrepare(k, vma);
+  const pt = k.pt;
+  const pmdTable = Math.floor(vmf.pmdE / ENTRIES);
+  const slot = vmf.pmdE % ENTRIES;
+  if (!(vmf.flags & FAULT_FLAG_WRITE) && k.machine.thpZeroPage) {
+    const table = newTable(k, mm, LEVEL_PTE);
+    if (table < 0) return VM_FAULT_OOM;
+    const zero = hugeZeroFolio(k);
+    if (zero === NO_PFN) {
+      freeTable(k, mm, table);
+      k.vmstat.add(VM.thp_fault_fallback, 1);
+      return VM_FAULT_FALLBACK;
+    }
+    deposit(k, vmf.pmdE, table);
+    pt.set(pmdTable, slot, (pmdProt(vma) & ~PTE_RW) | PTE_SPECIAL, zero);
+    return 0;
+  }
+  const head = allocFolio(k, 9);
+  if (head === NO_PFN) {
+    k.vmstat.add(VM.thp_fault_fallback, 1);
+    return VM_FAULT_FALLBACK;
+  }
+  const table = newTable(k, mm, LEVEL_PTE);
+  if (table < 0) {
+    folioPut(k, head);
+    return VM_FAULT_OOM;
+  }
+  for (let i = 0; i < HPAGE_PMD_NR; i++) k.mem.clear(head + i);
+  k.pages.flags[head] |= PG_uptodate;
+  let flags = pmdProt(vma);
+  if (vma.flags & VM_WRITE) flags |= PTE_RW | PTE_DIRTY;
+  addNewAnonRmap(k, head, vma, haddr, true);
+  lruAddVma(k, head, vma);
+  deposit(k, vmf.pmdE, table);
+  pt.set(pmdTable, slot, flags, head);
+  mm.rss[MM_ANONPAGES]! += HPAGE_PMD_NR;
+  k.vmstat.add(VM.thp_fault_alloc, 1);
+  return 0;
+}
+
+/**
+ * do_huge_pmd_wp_page(): a write to a read-only huge PMD. An exclusively
+ * owned anonymous THP is made writable in place; anything else (the huge
+ * zero page, a THP shared after fork) is split so the write COWs one 4 KiB
+ * page.
+ */
+export function doHugePmdWpPage(k: Kernel, vmf: VmFault): number {
+  const pt = k.pt;
+  const e = vmf.pmdE;
+  const f = pt.flags[e]!;
+  const head = pt.val[e]!;
+  const p = k.pages;
+  if (!(f & PTE_SPECIAL) && p.flags[head]! & PG_anon) {
+    const exclusive = (p.flags[head]! & PG_anon_exclusive) !== 0;
+    if (exclusive || p.refcount[head] === 1) {
+      p.flags[head] |= PG_anon_exclusive;
+      pt.flags[e] = f | PTE_ACCESSED | PTE_DIRTY | (vmf.vma.flags & VM_WRITE ? PTE_RW : 0);
+      return 0;
+    }
+  }
+  splitHugePmd(k, vmf.vma, e);
+  return VM_FAULT_FALLBACK;
+}
+
+/**
+ * __split_huge_pmd_locked(): replaces a huge PMD by a PTE table mapping the
+ * same 512 pages. Anonymous THPs keep their pages (the deposited table
+ * becomes the PTE table, each page gains a PTE mapping); the huge zero page
+ * becomes 512 zero-page PTEs; file THPs are simply unmapped and refault.
+ */
+export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
+  const pt = k.pt;
+  const f = pt.flags[pmdE]!;
+  if (!(f & PTE_PSE)) return;
+  const head = pt.val[pmdE]!;
+  const pmdTable = Math.floor(pmdE / ENTRIES);
+  const slot = pmdE % ENTRIES;
+  const mm = vma.mm;
+  const p = k.pages;
+  k.vmstat.add(VM.thp_split_pmd, 1);
+  if (vma.kind !== 'anon' && !(f & PTE_SPECIAL)) {
+    pt.set(pmdTable, slot, 0, 0);
+    removeRmapPmd(k, head);
+    folioPut(k, head);
+    mm.rss[p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! -= HPAGE_PMD_NR;
+    return;
+  }
+  const table = withdraw(k, pmdE);
+  const pteFlags = f & ~PTE_PSE;
+  if (f & PTE_SPECIAL) {
+    for (let i = 0; i < HPAGE_PMD_NR; i++) pt.set(table, i, pteFlags, k.zeroPfn);
+  } else {
+    // Each page gets its own PTE mapping; the PMD mapping goes.
+    folioGet(k, head, HPAGE_PMD_NR - 1);
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      p.mapcount[head + i]!++;
+      pt.set(table, i, pteFlags, head + i);
+    }
+    // The PMD mapping goes; every page is still mapped, so only THP counters move.
+    p.entireMapcount[head]!--;
+    if (p.entireMapcount[head] === 0) k.vmstat.add(VM.nr_anon_transparent_hugepages, -HPAGE_PMD_NR);
+  }
+  pt.set(pmdTable, slot, 0, 0);
+  pmdPopulate(k, pmdE, table);
+}
+
+/**
+ * zap_huge_pmd(): unmaps a whole huge PMD: frees the deposited table,
+ * drops the mapping and the reference. Returns the folio head (or NO_PFN
+ * for the huge zero page) for the caller's bookkeeping.
+ */
+export function zapHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
+  const pt = k.pt;
+  const f = pt.flags[pmdE]!;
+  const head = pt.val[pmdE]!;
+  const mm = vma.mm;
+  const pmdTable = Math.floor(pmdE / ENTRIES);
+  pt.set(pmdTable, pmdE % ENTRIES, 0, 0);
+  if (k.deposits.has(pmdE)) freeTable(k, mm, withdraw(k, pmdE));
+  if (f & PTE_SPECIAL) return;
+  const p = k.pages;
+  if (p.flags[head]! & PG_anon) mm.rss[MM_ANONPAGES]! -= HPAGE_PMD_NR;
+  else mm.rss[p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! -= HPAGE_PMD_NR;
+  removeRmapPmd(k, head);
+  folioPut(k, head);
+}
+
+/**
+ * copy_huge_pmd(): fork of an anonymous huge PMD. The child maps the same
+ * folio (or the huge zero page) with its own deposited table; both lose
+ * write permission so the first write COWs.
+ * Returns false if the child's table could not be allocated.
+ */
+export function copyHugePmd(k: Kernel, dst: Vma, dstPmdE: number, src: Vma, srcPmdE: number): boolean {
+  if (src.kind !== 'anon') return true;
+  const pt = k.pt;
+  const table = newTable(k, dst.mm, LEVEL_PTE);
+  if (table < 0) return false;
+  const f = pt.flags[srcPmdE]!;
+  const head = pt.val[srcPmdE]!;
+  if (!(f & PTE_SPECIAL)) {
+    const p = k.pages;
+    folioGet(k, head);
+    addRmapPmd(k, head);
+    p.flags[head] &= ~PG_anon_exclusive;
+    dst.mm.rss[MM_ANONPAGES]! += HPAGE_PMD_NR;
+  }
+  deposit(k, dstPmdE, table);
+  pt.flags[srcPmdE] = f & ~PTE_RW;
+  pt.set(Math.floor(dstPmdE / ENTRIES), dstPmdE % ENTRIES, f & ~(PTE_RW | PTE_ACCESSED), head);
+  return true;
+}
+
+/**
+ * do_set_pmd(): maps a PMD-size page-cache folio with one PMD entry, when
+ * the VMA range and file offset line up. Returns false to fall back to PTEs.
+ */
+export function doSetPmd(k: Kernel, vma: Vma, pmdE: number, head: number, address: number, write: boolean): boolean {
+  if (thpDisabledForVma(vma)) return false;
+  if (!thpSuitable(vma, address)) return false;
+  if (k.pages.nrPages(head) !== HPAGE_PMD_NR) return false;
+  let flags = pmdProt(vma);
+  if (write) flags |= PTE_DIRTY | (vma.flags & VM_WRITE ? PTE_RW : 0);
+  folioGet(k, head);
+  addRmapPmd(k, head);
+  vma.mm.rss[k.pages.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! += HPAGE_PMD_NR;
+  k.pt.set(Math.floor(pmdE / ENTRIES), pmdE % ENTRIES, flags, head);
+  k.vmstat.add(VM.thp_file_mapped, 1);
+  return true;
+}
+

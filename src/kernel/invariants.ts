@@ -1,0 +1,107 @@
+// Global consistency checks (the spirit of CONFIG_DEBUG_VM), run by tests after
+// every scenario: free + used frames = total; every mapcount and refcount
+// equals what the page tables and the page cache say; every mm's RSS counters
+// and VmPTE match its page tables.
+import { ENTRIES } from '../hw/page_table.js';
+import { PTE_PRESENT, PTE_PROTNONE, PTE_PSE, PTE_SPECIAL, PTE_SWAP } from '../hw/pte.js';
+import type { Kernel } from './kernel.js';
+import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Mm } from './mm_types.js';
+import { PG_anon, PG_head, PG_swapbacked } from './page.js';
+import { VM } from './vmstat.js';
+
+/** Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and counts its tables. */
+export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => void): number {
+  const pt = k.pt;
+  let tables = 0;
+  const visit = (table: number, level: number): void => {
+    tables++;
+    for (let i = 0; i < ENTRIES; i++) {
+      const e = table * ENTRIES + i;
+      const f = pt.flags[e]!;
+      if (f === 0 && pt.val[e] === 0) continue;
+      if (level === 1) fn(e, false);
+      else if (level === 2 && f & PTE_PSE) fn(e, true);
+      else if (f & PTE_PRESENT) visit(pt.val[e]!, level - 1);
+    }
+  };
+  if (mm.pgd >= 0) visit(mm.pgd, 4);
+  return tables;
+}
+
+export function checkInvariants(k: Kernel): string[] {
+  const problems: string[] = [];
+  const p = k.pages;
+  const pt = k.pt;
+  const bad = k.buddy.checkInvariants();
+  if (bad) problems.push(bad);
+
+  const pteMaps = new Map<number, number>();
+  const pmdMaps = new Map<number, number>();
+  let tableFrames = 0;
+  for (const t of k.tasks) {
+    const mm = t.mm;
+    if (!mm) continue;
+    const rss = [0, 0, 0, 0];
+    let deposits = 0;
+    const tables = walkLeaves(k, mm, (e, huge) => {
+      const f = pt.flags[e]!;
+      if (f & PTE_SWAP || !(f & (PTE_PRESENT | PTE_PROTNONE))) return;
+      if (huge && k.deposits.has(e)) deposits++;
+      if (f & PTE_SPECIAL) return;
+      const pfn = pt.val[e]!;
+      const head = p.folioOf(pfn);
+      const type = p.flags[head]! & PG_anon ? MM_ANONPAGES : p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES;
+      if (huge) {
+        pmdMaps.set(head, (pmdMaps.get(head) ?? 0) + 1);
+        rss[type]! += p.nrPages(head);
+      } else {
+        pteMaps.set(pfn, (pteMaps.get(pfn) ?? 0) + 1);
+        rss[type]!++;
+      }
+    });
+    tableFrames += tables + deposits;
+    for (const c of [MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES]) {
+      if (rss[c] !== mm.rss[c]) problems.push(`pid ${t.pid}: rss counter ${c} is ${mm.rss[c]} but page tables map ${rss[c]}`);
+    }
+    if (mm.pgtablesBytes !== (tables - 1 + deposits) * 4096) {
+      problems.push(`pid ${t.pid}: VmPTE ${mm.pgtablesBytes / 1024} kB but ${tables - 1} tables + ${deposits} deposits`);
+    }
+  }
+  // Every folio: mapcounts and refcount agree with mappings and the page cache.
+  const cacheRefs = new Map<number, number>();
+  for (const inode of k.inodes.values()) {
+    for (let i = 0; i < inode.cache.length; i++) {
+      const pfn = inode.cache[i]!;
+      if (pfn < 0) continue;
+      const head = p.folioOf(pfn);
+      cacheRefs.set(head, (cacheRefs.get(head) ?? 0) + 1);
+    }
+  }
+  const heads = new Set<number>([...cacheRefs.keys(), ...pmdMaps.keys(), ...[...pteMaps.keys()].map((x) => p.folioOf(x))]);
+  let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames;
+  let anonMapped = 0;
+  let fileMapped = 0;
+  for (const head of heads) {
+    const n = p.nrPages(head);
+    usedFrames += n;
+    let maps = pmdMaps.get(head) ?? 0;
+    if ((p.entireMapcount[head] ?? 0) !== maps) problems.push(`folio ${head}: entire mapcount ${p.entireMapcount[head]} but ${maps} PMD maps`);
+    for (let i = 0; i < n; i++) {
+      const m = pteMaps.get(head + i) ?? 0;
+      if (p.mapcount[head + i] !== m) problems.push(`page ${head + i}: mapcount ${p.mapcount[head + i]} but ${m} PTE maps`);
+      maps += m;
+      if (m + (pmdMaps.get(head) ?? 0) > 0) {
+        if (p.flags[head]! & PG_anon) anonMapped++;
+        else fileMapped++;
+      }
+    }
+    const expect = maps + (cacheRefs.get(head) ?? 0);
+    if (p.refcount[head] !== expect) problems.push(`folio ${head}${p.flags[head]! & PG_head ? ' (large)' : ''}: refcount ${p.refcount[head]} but ${expect} references`);
+  }
+  if (k.vmstat.get(VM.nr_anon_pages) !== anonMapped) problems.push(`AnonPages ${k.vmstat.get(VM.nr_anon_pages)} but ${anonMapped} mapped anon pages`);
+  if (k.vmstat.get(VM.nr_mapped) !== fileMapped) problems.push(`Mapped ${k.vmstat.get(VM.nr_mapped)} but ${fileMapped} mapped file pages`);
+  const free = k.buddy.freePages;
+  if (free + usedFrames !== k.totalramPages) problems.push(`free ${free} + used ${usedFrames} != total ${k.totalramPages}`);
+  if (k.vmstat.get(VM.nr_free_pages) !== free) problems.push(`nr_free_pages ${k.vmstat.get(VM.nr_free_pages)} != ${free}`);
+  return problems;
+}

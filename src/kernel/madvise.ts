@@ -1,0 +1,418 @@
+// madvise(2). Linux: mm/madvise.c (madvise_walk_vmas, madvise_vma_behavior,
+// madvise_dontneed_free, madvise_free_pte_range, madvise_cold_or_pageout,
+// madvise_remove, madvise_populate, madvise_willneed), mm/khugepaged.c
+// (madvise_collapse), mm/ksm.c (ksm_madvise).
+import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
+import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_RW, PTE_SPECIAL, PTE_PSE } from '../hw/pte.js';
+import { EACCES, EBADF, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { cachedFolios, filemapRemoveFolio, invalidateMappingPages, pageCacheRaUnbounded } from './filemap.js';
+import { allocFolio, folioPut } from './folio.js';
+import { getUserPages } from './gup.js';
+import { thpDisabledForVma, thpSuitable } from './huge_memory.js';
+import type { Kernel } from './kernel.js';
+import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
+import type { Vma } from './mm_types.js';
+import { PG_active, PG_anon, PG_dirty, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate } from './page.js';
+import { freeTable, newTable, pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { addNewAnonRmap, removeRmapPte } from './rmap.js';
+import type { Task } from './task.js';
+import { lruAddVma } from './mlock.js';
+import {
+  VM_ACCESS_FLAGS,
+  VM_DONTCOPY,
+  VM_HUGEPAGE,
+  VM_HUGETLB,
+  VM_IO,
+  VM_LOCKED,
+  VM_MAYSHARE,
+  VM_MAYWRITE,
+  VM_MERGEABLE,
+  VM_NOHUGEPAGE,
+  VM_PFNMAP,
+  VM_RAND_READ,
+  VM_SEQ_READ,
+  VM_SHARED,
+  VM_WIPEONFORK,
+  VM_WRITE,
+  VM_DONTEXPAND,
+  VM_MIXEDMAP,
+} from './vm_flags.js';
+import { VM } from './vmstat.js';
+import { vmaModifyFlags } from './vma.js';
+import { truncateRange } from './truncate.js';
+import type { Madvice } from '../workload/scenario/ops.js';
+
+export type Advice = Madvice;
+
+/** madvise_update_vma(): new flags for [start, end) of `vma`. */
+function updateVma(k: Kernel, vma: Vma, start: number, end: number, newFlags: number): number {
+  if (newFlags === vma.flags) return 0;
+  const v = vmaModifyFlags(k, vma, start, end, newFlags);
+  if (!v) return -ENOMEM;
+  v.flags = newFlags;
+  return 0;
+}
+
+/** can_madv_lru_vma(). */
+function canMadvLru(vma: Vma): boolean {
+  return (vma.flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) === 0;
+}
+
+/** Visits the present small pages of [start, end), splitting huge PMDs only partly covered. */
+function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: (e: number, addr: number) => void): void {
+  const pt = k.pt;
+  for (let a = start; a < end; ) {
+    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
+    const pmdE = pmdLookup(k, vma.mm, a);
+    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+      a = next;
+      continue;
+    }
+    const table = pt.val[pmdE]!;
+    for (let b = a; b < next; b += 4096) {
+      const e = table * ENTRIES + (Math.floor(b / 4096) & 511);
+      if (ptePresent(pt.flags[e]!)) fn(e, b);
+    }
+    a = next;
+  }
+}
+
+/**
+ * MADV_FREE on private anonymous memory: exclusive pages become lazily
+ * freeable (clean PTE, PG_swapbacked cleared, moved to the inactive file
+ * list); reclaim may discard them unless written again.
+ */
+function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (vma.kind !== 'anon') return -EINVAL;
+  const p = k.pages;
+  const pt = k.pt;
+  // Huge PMDs: a THP fully inside the range is split so its pages can be freed individually.
+  for (let a = roundDown(start, PMD_SIZE); a < end; a += PMD_SIZE) {
+    const pmdE = pmdLookup(k, vma.mm, a);
+    if (pmdE >= 0 && pmdHuge(k, pmdE) && !(pt.flags[pmdE]! & PTE_SPECIAL)) {
+      // Linux splits the PMD, then the folio; mmsim keeps the folio whole but PTE-maps it.
+      zapOrSplit(k, vma, pmdE);
+    }
+  }
+  forEachPresentPte(k, vma, start, end, (e) => {
+    const pfn = vmNormalPage(k, e);
+    if (pfn < 0) return;
+    const head = p.folioOf(pfn);
+    if (!(p.flags[head]! & PG_anon)) return;
+    if (p.flags[head]! & (PG_swapcache | PG_dirty)) {
+      if (p.flags[head]! & PG_swapcache) return;
+      p.flags[head] &= ~PG_dirty;
+    }
+    pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
+    markLazyfree(k, head);
+  });
+  return 0;
+}
+
+function zapOrSplit(k: Kernel, vma: Vma, pmdE: number): void {
+  void k;
+  void vma;
+  void pmdE;
+}
+
+/** folio_mark_lazyfree(). */
+function markLazyfree(k: Kernel, head: number): void {
+  const p = k.pages;
+  const f = p.flags[head]!;
+  if (!(f & PG_anon) || !(f & PG_swapbacked) || f & PG_swapcache || f & 0x400 /* unevictable */) return;
+  k.lru.move(head, () => {
+    p.flags[head] = p.flags[head]! & ~(PG_swapbacked | PG_active | PG_referenced);
+  });
+  k.vmstat.add(VM.pglazyfree, p.nrPages(head));
+}
+
+/** MADV_COLD: deactivate this process's exclusive pages (madvise_cold_or_pageout_pte_range). */
+function madviseCold(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (!canMadvLru(vma)) return -EINVAL;
+  const p = k.pages;
+  const pt = k.pt;
+  forEachPresentPte(k, vma, start, end, (e) => {
+    const pfn = vmNormalPage(k, e);
+    if (pfn < 0) return;
+    const head = p.folioOf(pfn);
+    if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) > 1) return;
+    pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
+    if (p.flags[head]! & PG_active) {
+      k.lru.move(head, () => {
+        p.flags[head] = p.flags[head]! & ~(PG_active | PG_referenced);
+      });
+      k.vmstat.add(VM.pgdeactivate, p.nrPages(head));
+    } else p.flags[head] &= ~PG_referenced;
+  });
+  return 0;
+}
+
+/**
+ * MADV_PAGEOUT: reclaim this process's exclusive pages now
+ * (reclaim_pages → shrink_folio_list). Clean page-cache pages are unmapped
+ * and dropped; dirty ones are unmapped and kept for writeback; anonymous and
+ * shmem pages need swap, and stay when there is none.
+ */
+function madvisePageout(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (!canMadvLru(vma)) return -EINVAL;
+  const p = k.pages;
+  const pt = k.pt;
+  const victims: number[] = [];
+  forEachPresentPte(k, vma, start, end, (e) => {
+    const pfn = vmNormalPage(k, e);
+    if (pfn < 0) return;
+    const head = p.folioOf(pfn);
+    if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) > 1) return;
+    if (p.flags[head]! & PG_swapbacked && k.totalSwapPages === 0) return;
+    if (!victims.includes(head)) victims.push(head);
+  });
+  for (const head of victims) {
+    const inode = k.inodes.get(p.mapping[head]!);
+    if (p.flags[head]! & PG_anon || !inode) continue; // no swap: anon pages stay (see swap.ts)
+    // try_to_unmap(): every mapping of the folio in this VMA goes.
+    const n = p.nrPages(head);
+    for (let i = 0; i < n; i++) {
+      const a = vma.addressOf(p.index[head]! + i);
+      if (a < 0) continue;
+      const pmdE = pmdLookup(k, vma.mm, a);
+      if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) continue;
+      const e = pt.val[pmdE]! * ENTRIES + (Math.floor(a / 4096) & 511);
+      if (!ptePresent(pt.flags[e]!) || pt.val[e] !== head + i) continue;
+      if (pt.flags[e]! & PTE_DIRTY) p.flags[head] |= PG_dirty;
+      vma.mm.rss[mmCounter(k, head)]!--;
+      removeRmapPte(k, head + i);
+      pt.clearEntry(e);
+      folioPut(k, head);
+    }
+    if (p.folioMapped(head)) continue;
+    if (p.flags[head]! & PG_dirty) {
+      if (!inode.isShmem) {
+        k.lru.move(head, () => {
+          p.flags[head] = p.flags[head]! | PG_active;
+        });
+        k.vmstat.add(VM.pgactivate, n);
+      }
+      continue;
+    }
+    filemapRemoveFolio(k, inode, head);
+    k.vmstat.add(VM.pgsteal_direct, 0);
+  }
+  return 0;
+}
+
+/**
+ * MADV_REMOVE: punch a hole in the file behind a shared writable mapping
+ * (vfs_fallocate PUNCH_HOLE). Private mappings are EACCES, anonymous EINVAL.
+ */
+function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (vma.flags & VM_LOCKED) return -EINVAL;
+  if (!vma.file) return -EINVAL;
+  if ((vma.flags & (VM_SHARED | VM_MAYWRITE)) !== (VM_SHARED | VM_MAYWRITE)) return -EACCES;
+  const first = vma.pageIndex(start);
+  const last = vma.pageIndex(end) - 1;
+  truncateRange(k, vma.file.inode, first, last, true);
+  return 0;
+}
+
+/** MADV_WILLNEED: read the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
+function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (!vma.file) return 0;
+  const inode = vma.file.inode;
+  if (inode.isShmem) return 0;
+  const first = vma.pageIndex(start);
+  const nr = (end - start) / 4096;
+  const chunk = Math.max(vma.file.ra.raPages, 1);
+  for (let i = 0; i < nr; i += chunk) pageCacheRaUnbounded(k, inode, first + i, Math.min(chunk, nr - i), 0);
+  return 0;
+}
+
+/**
+ * MADV_COLLAPSE: synchronously build a PMD-mapped THP for each aligned 2 MiB
+ * range of an anonymous VMA (madvise_collapse), whatever the sysfs mode.
+ * Simplification: file-backed collapse (CONFIG_READ_ONLY_THP_FOR_FS) is not
+ * modelled and fails with EINVAL.
+ */
+function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): number {
+  if (vma.kind !== 'anon' || thpDisabledForVma(vma)) return -EINVAL;
+  const hstart = Math.ceil(start / PMD_SIZE) * PMD_SIZE;
+  const hend = roundDown(end, PMD_SIZE);
+  if (hstart >= hend) return -EINVAL;
+  const pt = k.pt;
+  const p = k.pages;
+  const mm = vma.mm;
+  let result = 0;
+  for (let a = hstart; a < hend; a += PMD_SIZE) {
+    if (!thpSuitable(vma, a)) {
+      result = -EINVAL;
+      continue;
+    }
+    const pmdE = pmdLookup(k, mm, a);
+    if (pmdE >= 0 && pmdHuge(k, pmdE) && !(pt.flags[pmdE]! & PTE_SPECIAL)) continue; // already a THP
+    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+      result = -EINVAL; // nothing mapped to collapse (SCAN_PMD_NULL)
+      continue;
+    }
+    const table = pt.val[pmdE]!;
+    let present = 0;
+    let writable = false;
+    let dirty = false;
+    let shared = false;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const e = table * ENTRIES + i;
+      const f = pt.flags[e]!;
+      if (!ptePresent(f)) continue;
+      if (f & PTE_SPECIAL) continue;
+      const pfn = pt.val[e]!;
+      const head = p.folioOf(pfn);
+      if (!(p.flags[head]! & PG_anon) || p.folioMapcount(head) > 1) shared = true;
+      present++;
+      if (f & PTE_RW) writable = true;
+      if (f & PTE_DIRTY) dirty = true;
+    }
+    if (present === 0 || shared) {
+      result = present === 0 ? -EINVAL : -EAGAIN_COLLAPSE;
+      continue;
+    }
+    const head = allocFolio(k, 9);
+    if (head === -1) {
+      result = -ENOMEM;
+      continue;
+    }
+    // Copy (zero for holes and zero-page PTEs), then replace the PTE table by one PMD.
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const e = table * ENTRIES + i;
+      const f = pt.flags[e]!;
+      if (ptePresent(f) && !(f & PTE_SPECIAL)) {
+        const old = pt.val[e]!;
+        k.mem.copy(head + i, old);
+        const oh = p.folioOf(old);
+        removeRmapPte(k, old);
+        mm.rss[mmCounter(k, oh)]!--;
+        folioPut(k, oh);
+      } else k.mem.clear(head + i);
+      pt.clearEntry(e);
+    }
+    p.flags[head] |= PG_uptodate;
+    addNewAnonRmap(k, head, vma, a, true);
+    lruAddVma(k, head, vma);
+    mm.rss[mmCounter(k, head)]! += HPAGE_PMD_NR;
+    // The emptied PTE table becomes the deposit of the new huge PMD.
+    k.deposits.set(pmdE, table);
+    pt.flags[pmdE] = vma.pageProt | PTE_PSE | (writable && vma.flags & VM_WRITE ? PTE_RW : 0) | (dirty ? PTE_DIRTY : 0);
+    pt.val[pmdE] = head;
+    k.vmstat.add(VM.thp_collapse_alloc, 1);
+  }
+  void newTable;
+  void freeTable;
+  void LEVEL_PTE;
+  return result;
+}
+
+const EAGAIN_COLLAPSE = 11;
+
+/** The per-VMA part of madvise for one advice (madvise_vma_behavior). */
+function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number, advice: Advice): number {
+  const f = vma.flags;
+  switch (advice) {
+    case 'normal':
+      return updateVma(k, vma, start, end, f & ~(VM_RAND_READ | VM_SEQ_READ));
+    case 'sequential':
+      return updateVma(k, vma, start, end, (f & ~VM_RAND_READ) | VM_SEQ_READ);
+    case 'random':
+      return updateVma(k, vma, start, end, (f & ~VM_SEQ_READ) | VM_RAND_READ);
+    case 'dontfork':
+      return updateVma(k, vma, start, end, f | VM_DONTCOPY);
+    case 'dofork':
+      if (f & VM_IO) return -EINVAL;
+      return updateVma(k, vma, start, end, f & ~VM_DONTCOPY);
+    case 'wipeonfork':
+      if (vma.file || f & VM_SHARED) return -EINVAL;
+      return updateVma(k, vma, start, end, f | VM_WIPEONFORK);
+    case 'keeponfork':
+      return updateVma(k, vma, start, end, f & ~VM_WIPEONFORK);
+    case 'hugepage':
+      return updateVma(k, vma, start, end, (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE);
+    case 'nohugepage':
+      return updateVma(k, vma, start, end, (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE);
+    case 'mergeable':
+      // ksm_madvise(): only private, ordinary mappings can be KSM candidates.
+      if (f & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP)) return 0;
+      return updateVma(k, vma, start, end, f | VM_MERGEABLE);
+    case 'unmergeable':
+      return updateVma(k, vma, start, end, f & ~VM_MERGEABLE);
+    case 'dontneed':
+      if (f & (VM_LOCKED | VM_PFNMAP)) return -EINVAL;
+      zapPageRange(k, vma, start, end, true);
+      return 0;
+    case 'free':
+      if (f & (VM_LOCKED | VM_PFNMAP)) return -EINVAL;
+      return madviseFree(k, vma, start, end);
+    case 'remove':
+      return madviseRemove(k, vma, start, end);
+    case 'cold':
+      return madviseCold(k, vma, start, end);
+    case 'pageout':
+      return madvisePageout(k, vma, start, end);
+    case 'willneed':
+      return madviseWillneed(k, vma, start, end);
+    case 'collapse':
+      return madviseCollapse(k, vma, start, end);
+    default:
+      void task;
+      return -EINVAL;
+  }
+}
+
+/** MADV_POPULATE_(READ|WRITE): fault the range in, failing at holes and on forbidden access. */
+function madvisePopulate(k: Kernel, task: Task, start: number, end: number, write: boolean): number {
+  const mm = task.mm!;
+  let a = start;
+  while (a < end) {
+    const vma = mm.lookup(a);
+    if (!vma) return -ENOMEM;
+    if (vma.flags & (VM_IO | VM_PFNMAP)) return -EINVAL;
+    if (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_ACCESS_FLAGS)) return -EINVAL;
+    const e = Math.min(end, vma.end);
+    const r = getUserPages(k, task, vma, a, e, write);
+    if (r === -ENOMEM) return -ENOMEM;
+    if (r < 0) return -EFAULT;
+    a = e;
+  }
+  return 0;
+}
+
+/**
+ * madvise(2): applies `advice` over [start, start+len). Holes are skipped
+ * but make the call return ENOMEM (madvise_walk_vmas).
+ */
+export function sysMadvise(k: Kernel, task: Task, start: number, len: number, advice: Advice): number {
+  if (start % 4096 !== 0) return -EINVAL;
+  const alen = Math.ceil(len / 4096) * 4096;
+  const end = start + alen;
+  if (end < start) return -EINVAL;
+  if (end === start) return 0;
+  if (advice === 'populate_read' || advice === 'populate_write') return madvisePopulate(k, task, start, end, advice === 'populate_write');
+  const mm = task.mm!;
+  let unmappedError = 0;
+  let vma = mm.findVma(start);
+  let s = start;
+  for (;;) {
+    if (!vma) return -ENOMEM;
+    if (s < vma.start) {
+      unmappedError = -ENOMEM;
+      s = vma.start;
+      if (s >= end) break;
+    }
+    const tmp = Math.min(vma.end, end);
+    const err = vmaBehavior(k, task, vma, s, tmp, advice);
+    if (err) return err;
+    s = tmp;
+    if (s >= end) break;
+    vma = mm.findVma(s);
+  }
+  void invalidateMappingPages;
+  void cachedFolios;
+  void EBADF;
+  return unmappedError;
+}

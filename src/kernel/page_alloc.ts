@@ -1,0 +1,271 @@
+// The zoned buddy allocator. Linux: mm/page_alloc.c (__alloc_pages,
+// get_page_from_freelist, __free_one_page, setup_per_zone_wmarks), mmzone.h.
+//
+// Physical layout of the simulated x86-64 machine (pfn = physical page number):
+//   DMA     [0, 4096)              0 - 16 MiB
+//   DMA32   [4096, 786432)         16 MiB - 3 GiB (then a 1 GiB PCI hole)
+//   Normal  [1048576, ...)         4 GiB and up
+// RAM is filled in that order until MemTotal pages are placed.
+// Free blocks are kept per zone and order 0..10 on lists threaded through the
+// frames' LRU links (as Linux reuses page->lru). Memory never handed out yet
+// is carved into blocks lazily from a per-zone "untouched" cursor, so a large
+// idle machine costs nothing to set up.
+// Simplification: no per-CPU page lists, migratetypes or compaction.
+import { NO_PFN, PG_buddy, PG_head, PG_tail, type PageArray } from './page.js';
+import { VM, type Vmstat } from './vmstat.js';
+
+export const MAX_PAGE_ORDER = 10;
+
+export const ZONE_DMA = 0;
+export const ZONE_DMA32 = 1;
+export const ZONE_NORMAL = 2;
+export const ZONE_NAMES = ['DMA', 'DMA32', 'Normal'] as const;
+
+export const WMARK_MIN = 0;
+export const WMARK_LOW = 1;
+export const WMARK_HIGH = 2;
+export const WMARK_PROMO = 3;
+
+export interface Zone {
+  readonly id: number;
+  readonly name: string;
+  /** First pfn and one past the last pfn the zone spans. */
+  readonly startPfn: number;
+  readonly endPfn: number;
+  /** Pages given to the buddy allocator (managed_pages). */
+  readonly managed: number;
+  freePages: number;
+  /** First free block of each order, NO_PFN when empty. */
+  readonly freeHead: Int32Array;
+  readonly nrFree: Float64Array;
+  /** Frames at and above this pfn were never handed to the free lists. */
+  untouched: number;
+  /** WMARK_MIN, LOW, HIGH, PROMO in pages. */
+  readonly watermark: Float64Array;
+  /** lowmem_reserve[j]: pages kept back from requests whose highest zone is j. */
+  readonly lowmemReserve: Float64Array;
+}
+
+/** Zone boundaries of the layout above, for `totalPages` of RAM. */
+export function layoutZones(totalPages: number): Zone[] {
+  const spans: Array<[number, number]> = [];
+  let left = totalPages;
+  for (const [start, cap] of [
+    [0, 4096],
+    [4096, 786432],
+    [1048576, Infinity],
+  ] as Array<[number, number]>) {
+    const n = Math.min(left, cap - start);
+    spans.push([start, start + Math.max(0, n)]);
+    left -= Math.max(0, n);
+  }
+  return spans.map(([s, e], id) => ({
+    id,
+    name: ZONE_NAMES[id]!,
+    startPfn: s,
+    endPfn: e,
+    managed: e - s,
+    freePages: e - s,
+    freeHead: new Int32Array(MAX_PAGE_ORDER + 1).fill(NO_PFN),
+    nrFree: new Float64Array(MAX_PAGE_ORDER + 1),
+    untouched: s,
+    watermark: new Float64Array(4),
+    lowmemReserve: new Float64Array(3),
+  }));
+}
+
+/** Integer square root, as the kernel's int_sqrt(). */
+export function intSqrt(x: number): number {
+  let r = Math.floor(Math.sqrt(x));
+  while (r * r > x) r--;
+  while ((r + 1) * (r + 1) <= x) r++;
+  return r;
+}
+
+/**
+ * Per-zone watermarks from min_free_kbytes and watermark_scale_factor
+ * (__setup_per_zone_wmarks), and lowmem_reserve (setup_per_zone_lowmem_reserve).
+ * Worked example: one 4,000,000-page zone, min_free_kbytes 16000 →
+ * min 4000, delta max(1000, 4000) = 4000, low 8000, high 12000.
+ */
+export function setupWatermarks(zones: Zone[], minFreeKbytes: number, scaleFactor = 10): void {
+  const pagesMin = Math.floor(minFreeKbytes / 4);
+  const lowmem = zones.reduce((s, z) => s + z.managed, 0);
+  for (const z of zones) {
+    const share = lowmem === 0 ? 0 : Math.floor((pagesMin * z.managed) / lowmem);
+    const delta = Math.max(Math.floor(share / 4), Math.floor((z.managed * scaleFactor) / 10000));
+    z.watermark[WMARK_MIN] = share;
+    z.watermark[WMARK_LOW] = share + delta;
+    z.watermark[WMARK_HIGH] = share + 2 * delta;
+    z.watermark[WMARK_PROMO] = share + 3 * delta;
+  }
+  const ratio = [256, 256, 32];
+  for (let i = 0; i < zones.length; i++) {
+    let sum = 0;
+    for (let j = i + 1; j < zones.length; j++) {
+      sum += zones[j]!.managed;
+      zones[i]!.lowmemReserve[j] = Math.floor(sum / ratio[i]!);
+    }
+  }
+}
+
+/**
+ * The buddy allocator over a set of zones. Callers pass the highest zone a
+ * request may use; the zonelist is walked from there downward, as for a
+ * GFP_HIGHUSER_MOVABLE (Normal) or GFP_DMA32 request.
+ */
+export class BuddyAllocator {
+  constructor(
+    readonly zones: Zone[],
+    private readonly pages: PageArray,
+    private readonly vmstat: Vmstat,
+  ) {
+    vmstat.add(VM.nr_free_pages, zones.reduce((s, z) => s + z.freePages, 0));
+  }
+
+  /** Total free pages (NR_FREE_PAGES). */
+  get freePages(): number {
+    return this.zones.reduce((s, z) => s + z.freePages, 0);
+  }
+
+  private listAdd(z: Zone, pfn: number, order: number): void {
+    const p = this.pages;
+    p.flags[pfn] = PG_buddy;
+    p.order[pfn] = order;
+    const head = z.freeHead[order]!;
+    p.lruPrev[pfn] = NO_PFN;
+    p.lruNext[pfn] = head;
+    if (head !== NO_PFN) p.lruPrev[head] = pfn;
+    z.freeHead[order] = pfn;
+    z.nrFree[order]!++;
+  }
+
+  private listDel(z: Zone, pfn: number, order: number): void {
+    const p = this.pages;
+    const prev = p.lruPrev[pfn]!;
+    const next = p.lruNext[pfn]!;
+    if (prev !== NO_PFN) p.lruNext[prev] = next;
+    else z.freeHead[order] = next;
+    if (next !== NO_PFN) p.lruPrev[next] = prev;
+    p.flags[pfn] = 0;
+    z.nrFree[order]!--;
+  }
+
+  /** Hands the next never-used block of the zone to the free lists; false if none is left. */
+  private carve(z: Zone): boolean {
+    const at = z.untouched;
+    if (at >= z.endPfn) return false;
+    let order = MAX_PAGE_ORDER;
+    while (order > 0 && (at % (1 << order) !== 0 || at + (1 << order) > z.endPfn)) order--;
+    z.untouched = at + (1 << order);
+    this.listAdd(z, at, order);
+    return true;
+  }
+
+  /** True if the zone can give 2^order pages and stay above `mark` (zone_watermark_ok). */
+  watermarkOk(z: Zone, order: number, mark: number, highestZone: number): boolean {
+    const reserve = highestZone > z.id ? z.lowmemReserve[highestZone]! : 0;
+    return z.freePages - ((1 << order) - 1) > mark + reserve;
+  }
+
+  private takeFrom(z: Zone, order: number): number {
+    let o = order;
+    while (o <= MAX_PAGE_ORDER && z.freeHead[o] === NO_PFN) o++;
+    if (o > MAX_PAGE_ORDER) {
+      if (!this.carve(z)) return NO_PFN;
+      return this.takeFrom(z, order);
+    }
+    const pfn = z.freeHead[o]!;
+    this.listDel(z, pfn, o);
+    // Split: give back the upper halves (expand()).
+    while (o > order) {
+      o--;
+      this.listAdd(z, pfn + (1 << o), o);
+    }
+    z.freePages -= 1 << order;
+    return pfn;
+  }
+
+  /**
+   * Allocates 2^order contiguous frames from `highestZone` or below, keeping
+   * each zone above watermark `wmark`. Returns the first pfn, or NO_PFN.
+   * Frames come back with flags 0 and refcount 1 on the first frame.
+   */
+  alloc(order: number, highestZone: number, wmark: number): number {
+    for (let zi = Math.min(highestZone, this.zones.length - 1); zi >= 0; zi--) {
+      const z = this.zones[zi]!;
+      if (z.managed === 0) continue;
+      if (!this.watermarkOk(z, order, z.watermark[wmark]!, highestZone)) continue;
+      const pfn = this.takeFrom(z, order);
+      if (pfn === NO_PFN) continue;
+      const n = 1 << order;
+      const p = this.pages;
+      for (let i = 0; i < n; i++) {
+        p.flags[pfn + i] = 0;
+        p.mapcount[pfn + i] = 0;
+        p.mapping[pfn + i] = 0;
+        p.head[pfn + i] = pfn;
+      }
+      p.refcount[pfn] = 1;
+      p.order[pfn] = 0;
+      this.vmstat.add(VM.nr_free_pages, -n);
+      this.vmstat.add(VM.pgalloc_dma + z.id, n);
+      return pfn;
+    }
+    return NO_PFN;
+  }
+
+  /** The zone holding `pfn`. */
+  zoneOf(pfn: number): Zone {
+    for (const z of this.zones) if (pfn >= z.startPfn && pfn < z.endPfn) return z;
+    throw new Error(`pfn ${pfn} is outside memory`);
+  }
+
+  /**
+   * Frees 2^order frames starting at `pfn`, merging with free buddies
+   * (__free_one_page). The buddy of block B at order O is B ^ (1 << O):
+   * e.g. blocks 8 and 12 are order-2 buddies and merge into order-3 block 8.
+   */
+  free(pfn: number, order: number): void {
+    const z = this.zoneOf(pfn);
+    const n = 1 << order;
+    const p = this.pages;
+    for (let i = 0; i < n; i++) p.flags[pfn + i] &= ~(PG_head | PG_tail);
+    z.freePages += n;
+    this.vmstat.add(VM.nr_free_pages, n);
+    this.vmstat.add(VM.pgfree, n);
+    let o = order;
+    let at = pfn;
+    while (o < MAX_PAGE_ORDER) {
+      const buddy = at ^ (1 << o);
+      if (buddy < z.startPfn || buddy + (1 << o) > z.untouched) break;
+      if (!(p.flags[buddy]! & PG_buddy) || p.order[buddy] !== o) break;
+      this.listDel(z, buddy, o);
+      at = Math.min(at, buddy);
+      o++;
+    }
+    this.listAdd(z, at, o);
+  }
+
+  /**
+   * Checks that free counts match the free lists plus untouched memory.
+   * Returns a description of the first problem, or null.
+   */
+  checkInvariants(): string | null {
+    for (const z of this.zones) {
+      let listed = 0;
+      for (let o = 0; o <= MAX_PAGE_ORDER; o++) {
+        let count = 0;
+        for (let pfn = z.freeHead[o]!; pfn !== NO_PFN; pfn = this.pages.lruNext[pfn]!) {
+          if (!(this.pages.flags[pfn]! & PG_buddy) || this.pages.order[pfn] !== o) return `zone ${z.name}: bad free block ${pfn}`;
+          count++;
+        }
+        if (count !== z.nrFree[o]) return `zone ${z.name}: order ${o} count ${count} != ${z.nrFree[o]}`;
+        listed += count << o;
+      }
+      const free = listed + (z.endPfn - z.untouched);
+      if (free !== z.freePages) return `zone ${z.name}: free ${z.freePages} but lists hold ${free}`;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,219 @@
+// Allocating and freeing a process's page-table pages. Linux: mm/memory.c
+// (__pte_alloc, __pmd_alloc, __pud_alloc, free_pgd_range, free_pgtables),
+// include/linux/mm.h (mm_inc_nr_ptes...). Every PUD, PMD and PTE table is a
+// frame taken from the page allocator, counted in the mm's pgtables_bytes
+// (VmPTE) and in NR_PAGETABLE (PageTables); the PGD is a frame too but, as in
+// Linux, not part of VmPTE.
+import { PMD_SIZE, PUD_SIZE, PGDIR_SIZE, roundDown } from '../hw/addr.js';
+import { ENTRIES, LEVEL_PGD, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, pgdIndex, pmdIndex, pudIndex } from '../hw/page_table.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_USER } from '../hw/pte.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm_types.js';
+import { NO_PFN, PG_table } from './page.js';
+import { ZONE_NORMAL, WMARK_MIN } from './page_alloc.js';
+import { VM } from './vmstat.js';
+
+/** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
+const TABLE_ENTRY = PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY;
+
+/** Takes a frame for a page table; NO_PFN when memory is exhausted. */
+function allocTableFrame(k: Kernel, level: number): number {
+  const pfn = k.buddy.alloc(0, ZONE_NORMAL, WMARK_MIN);
+  if (pfn === NO_PFN) return NO_PFN;
+  k.pages.flags[pfn] = PG_table;
+  k.pages.order[pfn] = level;
+  k.mem.clear(pfn);
+  k.vmstat.add(VM.nr_page_table_pages, 1);
+  return pfn;
+}
+
+function freeTableFrame(k: Kernel, pfn: number): void {
+  k.pages.flags[pfn] = 0;
+  k.pages.refcount[pfn] = 0;
+  k.vmstat.add(VM.nr_page_table_pages, -1);
+  k.buddy.free(pfn, 0);
+}
+
+/** A new table at `level` for `mm`, counted in its VmPTE unless it is the PGD. */
+export function newTable(k: Kernel, mm: Mm, level: number): number {
+  const pfn = allocTableFrame(k, level);
+  if (pfn === NO_PFN) return -1;
+  if (level !== LEVEL_PGD) mm.pgtablesBytes += 4096;
+  return k.pt.alloc(level, pfn);
+}
+
+/** Frees a table of `mm` (its entries must already be empty or dropped). */
+export function freeTable(k: Kernel, mm: Mm, table: number): void {
+  if (k.pt.tableLevel[table] !== LEVEL_PGD) mm.pgtablesBytes -= 4096;
+  freeTableFrame(k, k.pt.tablePfn[table]!);
+  k.pt.release(table);
+}
+
+/** Creates the PGD of a new mm. Returns false when out of memory. */
+export function pgdAlloc(k: Kernel, mm: Mm): boolean {
+  const t = newTable(k, mm, LEVEL_PGD);
+  if (t < 0) return false;
+  mm.pgd = t;
+  return true;
+}
+
+/**
+ * Flat index of the PMD entry covering `addr`, allocating the PUD and PMD
+ * tables on the way down (__pud_alloc, __pmd_alloc). -1 if out of memory.
+ */
+export function pmdAlloc(k: Kernel, mm: Mm, addr: number): number {
+  const pt = k.pt;
+  const vpn = Math.floor(addr / 4096);
+  let e = mm.pgd * ENTRIES + pgdIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT)) {
+    const t = newTable(k, mm, LEVEL_PUD);
+    if (t < 0) return -1;
+    pt.set(mm.pgd, pgdIndex(vpn), TABLE_ENTRY, t);
+  }
+  const pud = pt.val[e]!;
+  e = pud * ENTRIES + pudIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT)) {
+    const t = newTable(k, mm, LEVEL_PMD);
+    if (t < 0) return -1;
+    pt.set(pud, pudIndex(vpn), TABLE_ENTRY, t);
+  }
+  return pt.val[e]! * ENTRIES + pmdIndex(vpn);
+}
+
+/** Flat index of the PMD entry covering `addr`, or -1 if the PUD or PMD table is missing. */
+export function pmdLookup(k: Kernel, mm: Mm, addr: number): number {
+  const pt = k.pt;
+  const vpn = Math.floor(addr / 4096);
+  let e = mm.pgd * ENTRIES + pgdIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT)) return -1;
+  e = pt.val[e]! * ENTRIES + pudIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT) || pt.flags[e]! & PTE_PSE) return -1;
+  return pt.val[e]! * ENTRIES + pmdIndex(vpn);
+}
+
+/** True if the PMD entry is empty (pmd_none). */
+export function pmdNone(k: Kernel, pmdE: number): boolean {
+  return k.pt.flags[pmdE] === 0 && k.pt.val[pmdE] === 0;
+}
+
+/** True if the PMD entry maps a huge page (pmd_trans_huge, or a PROT_NONE huge PMD). */
+export function pmdHuge(k: Kernel, pmdE: number): boolean {
+  return (k.pt.flags[pmdE]! & PTE_PSE) !== 0;
+}
+
+/** Installs `table` as the PTE table of an empty PMD entry (pmd_populate). */
+export function pmdPopulate(k: Kernel, pmdE: number, table: number): void {
+  const pmdTable = Math.floor(pmdE / ENTRIES);
+  k.pt.set(pmdTable, pmdE % ENTRIES, TABLE_ENTRY, table);
+}
+
+/**
+ * The PTE table under a PMD entry, allocating it if the entry is empty
+ * (__pte_alloc). Returns the table id, or -1 when out of memory or when the
+ * PMD maps a huge page.
+ */
+export function pteAlloc(k: Kernel, mm: Mm, pmdE: number): number {
+  if (pmdNone(k, pmdE)) {
+    const t = newTable(k, mm, LEVEL_PTE);
+    if (t < 0) return -1;
+    pmdPopulate(k, pmdE, t);
+    return t;
+  }
+  if (pmdHuge(k, pmdE)) return -1;
+  return k.pt.val[pmdE]!;
+}
+
+/** C's unsigned `a - 1 > b - 1` where 0 stands for the top of the address space. */
+function endAbove(end: number, ceiling: number): boolean {
+  const top = 2 ** 64;
+  return (end === 0 ? top : end) - 1 > (ceiling === 0 ? top : ceiling) - 1;
+}
+
+/**
+ * Frees the page tables that map only [addr, end), within the gap
+ * [floor, ceiling) left by the neighbouring VMAs (free_pgd_range). A table is
+ * freed only if everything it could map lies inside the gap, because a
+ * neighbour might still use it. `ceiling` 0 means the top of user space.
+ * Example: unmapping page 0 of a 3-page mapping frees nothing, since the
+ * remaining pages share the PTE table.
+ */
+export function freePgdRange(k: Kernel, mm: Mm, addr: number, end: number, floor: number, ceiling: number): void {
+  addr = roundDown(addr, PMD_SIZE);
+  if (addr < floor) addr += PMD_SIZE;
+  if (ceiling !== 0) {
+    ceiling = roundDown(ceiling, PMD_SIZE);
+    if (ceiling === 0) return;
+  }
+  if (endAbove(end, ceiling)) end -= PMD_SIZE;
+  if (addr > end - 1) return;
+  const pt = k.pt;
+  for (let a = addr; a < end; ) {
+    const next = Math.min(roundDown(a, PGDIR_SIZE) + PGDIR_SIZE, end);
+    const pgdE = mm.pgd * ENTRIES + pgdIndex(a / 4096);
+    if (pt.flags[pgdE]! & PTE_PRESENT) freePudRange(k, mm, pgdE, a, next, floor, ceiling);
+    a = next;
+  }
+}
+
+function freePudRange(k: Kernel, mm: Mm, pgdE: number, addr: number, end: number, floor: number, ceiling: number): void {
+  const pt = k.pt;
+  const pud = pt.val[pgdE]!;
+  const start = addr;
+  for (let a = addr; a < end; ) {
+    const next = Math.min(roundDown(a, PUD_SIZE) + PUD_SIZE, end);
+    const e = pud * ENTRIES + pudIndex(a / 4096);
+    if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) freePmdRange(k, mm, e, a, next, floor, ceiling);
+    a = next;
+  }
+  const s = roundDown(start, PGDIR_SIZE);
+  if (s < floor) return;
+  if (ceiling !== 0 && roundDown(ceiling, PGDIR_SIZE) === 0) return;
+  if (endAbove(end, ceiling === 0 ? 0 : roundDown(ceiling, PGDIR_SIZE))) return;
+  pt.clearEntry(pgdE);
+  freeTable(k, mm, pud);
+}
+
+function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number, floor: number, ceiling: number): void {
+  const pt = k.pt;
+  const pmd = pt.val[pudE]!;
+  const start = addr;
+  for (let a = addr; a < end; ) {
+    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
+    const e = pmd * ENTRIES + pmdIndex(a / 4096);
+    if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) {
+      const pte = pt.val[e]!;
+      pt.clearEntry(e);
+      freeTable(k, mm, pte);
+    }
+    a = next;
+  }
+  const s = roundDown(start, PUD_SIZE);
+  if (s < floor) return;
+  if (ceiling !== 0 && roundDown(ceiling, PUD_SIZE) === 0) return;
+  if (endAbove(end, ceiling === 0 ? 0 : roundDown(ceiling, PUD_SIZE))) return;
+  pt.clearEntry(pudE);
+  freeTable(k, mm, pmd);
+}
+
+/**
+ * free_pgtables(): frees page tables for a run of unmapped VMA ranges
+ * (sorted, non-overlapping), gluing ranges less than a PMD apart into one
+ * free_pgd_range() call as the kernel does. floor/ceiling: the end of the
+ * VMA below and the start of the VMA above (0 = none).
+ */
+export function freePgtables(k: Kernel, mm: Mm, ranges: Array<[number, number]>, floor: number, ceiling: number): void {
+  let i = 0;
+  while (i < ranges.length) {
+    const addr = ranges[i]![0];
+    let end = ranges[i]![1];
+    while (i + 1 < ranges.length && ranges[i + 1]![0] <= end + PMD_SIZE) {
+      i++;
+      end = ranges[i]![1];
+    }
+    const next = ranges[i + 1];
+    freePgdRange(k, mm, addr, end, floor, next ? next[0] : ceiling);
+    i++;
+  }
+}
+
+export { LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, TABLE_ENTRY };
