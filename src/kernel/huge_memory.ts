@@ -13,8 +13,8 @@ import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from 
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page.js';
-import { freeTable, newTable, pmdPopulate } from './pgtable.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_swapbacked, PG_uptodate, PG_zero } from './page.js';
+import { freeTable, newTable, pmdHuge, pmdLookup, pmdPopulate } from './pgtable.js';
 import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd } from './rmap.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
@@ -148,6 +148,13 @@ export function doHugePmdWpPage(k: Kernel, vmf: VmFault): number {
   const f = pt.flags[e]!;
   const head = pt.val[e]!;
   const p = k.pages;
+  if (f & PTE_SPECIAL) {
+    // do_huge_zero_wp_pmd() (since 6.12): replace the huge zero page by a new THP.
+    const ret = doHugeZeroWpPmd(k, vmf);
+    if (!(ret & VM_FAULT_FALLBACK)) return ret;
+    splitHugePmd(k, vmf.vma, e);
+    return VM_FAULT_FALLBACK;
+  }
   if (!(f & PTE_SPECIAL) && p.flags[head]! & PG_anon) {
     const exclusive = (p.flags[head]! & PG_anon_exclusive) !== 0;
     if (exclusive || p.refcount[head] === 1) {
@@ -158,6 +165,31 @@ export function doHugePmdWpPage(k: Kernel, vmf: VmFault): number {
   }
   splitHugePmd(k, vmf.vma, e);
   return VM_FAULT_FALLBACK;
+}
+
+/**
+ * do_huge_zero_wp_pmd(): a write to the huge zero page allocates a zeroed
+ * THP and maps it over the zero PMD, keeping the deposited table.
+ */
+function doHugeZeroWpPmd(k: Kernel, vmf: VmFault): number {
+  const vma = vmf.vma;
+  const head = allocFolio(k, 9);
+  if (head === NO_PFN) {
+    k.vmstat.add(VM.thp_fault_fallback, 1);
+    return VM_FAULT_FALLBACK;
+  }
+  for (let i = 0; i < HPAGE_PMD_NR; i++) k.mem.clear(head + i);
+  k.pages.flags[head] |= PG_uptodate;
+  const haddr = roundDown(vmf.address, PMD_SIZE);
+  let flags = pmdProt(vma) | PTE_DIRTY;
+  if (vma.flags & VM_WRITE) flags |= PTE_RW;
+  anonVmaPrepare(k, vma);
+  addNewAnonRmap(k, head, vma, haddr, true);
+  lruAddVma(k, head, vma);
+  k.pt.set(Math.floor(vmf.pmdE / ENTRIES), vmf.pmdE % ENTRIES, flags, head);
+  vma.mm.rss[MM_ANONPAGES]! += HPAGE_PMD_NR;
+  k.vmstat.add(VM.thp_fault_alloc, 1);
+  return 0;
 }
 
 /**
@@ -267,3 +299,54 @@ export function doSetPmd(k: Kernel, vma: Vma, pmdE: number, head: number, addres
   return true;
 }
 
+
+/**
+ * split_folio() for an anonymous THP: every PMD mapping is split first, then
+ * the folio becomes 2^order order-0 folios, each keeping its own PTE
+ * mappings, references and the folio's state (__split_huge_page).
+ * Returns false if the folio is not an anonymous large folio.
+ */
+export function splitAnonFolio(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_head) || !(p.flags[head]! & PG_anon)) return false;
+  // Split every PMD that maps it (rmap walk over the anon_vma).
+  const av = k.anonVmas.get(p.mapping[head]!);
+  if (av) {
+    for (const vma of [...av.vmas]) {
+      const a = vma.addressOf(p.index[head]!);
+      if (a < 0) continue;
+      const pmdE = pmdLookup(k, vma.mm, a);
+      if (pmdE >= 0 && pmdHuge(k, pmdE) && k.pt.val[pmdE] === head) splitHugePmd(k, vma, pmdE);
+    }
+  }
+  const n = p.nrPages(head);
+  const flags = p.flags[head]! & ~(PG_head | PG_deferred_split);
+  const onLru = (p.flags[head]! & PG_lru) !== 0;
+  if (onLru) k.lru.del(head);
+  k.deferredSplit.delete(head);
+  const refs = p.refcount[head]!;
+  let mapped = 0;
+  for (let i = 0; i < n; i++) mapped += p.mapcount[head + i]!;
+  // References beyond the mappings (e.g. a batch) stay with the head page.
+  const extra = refs - mapped;
+  for (let i = 0; i < n; i++) {
+    const pfn = head + i;
+    p.flags[pfn] = (flags & ~(PG_lru | PG_anon_exclusive)) | (p.flags[pfn]! & PG_anon_exclusive);
+    p.head[pfn] = pfn;
+    p.order[pfn] = 0;
+    p.entireMapcount[pfn] = 0;
+    p.refcount[pfn] = p.mapcount[pfn]! + (i === 0 ? extra : 0);
+  }
+  k.vmstat.add(VM.thp_split_page, 1);
+  // Pages nobody maps any more are freed; the rest go on the LRU in order.
+  for (let i = 0; i < n; i++) {
+    const pfn = head + i;
+    if (p.refcount[pfn] === 0) {
+      p.refcount[pfn] = 1;
+      folioPut(k, pfn);
+      continue;
+    }
+    if (onLru) k.lru.addTail(pfn);
+  }
+  return true;
+}

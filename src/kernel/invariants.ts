@@ -77,6 +77,7 @@ export function checkInvariants(k: Kernel): string[] {
       cacheRefs.set(head, (cacheRefs.get(head) ?? 0) + 1);
     }
   }
+  for (const head of k.lazyfreeBatch) cacheRefs.set(head, (cacheRefs.get(head) ?? 0) + 1);
   const heads = new Set<number>([...cacheRefs.keys(), ...pmdMaps.keys(), ...[...pteMaps.keys()].map((x) => p.folioOf(x))]);
   let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames;
   let anonMapped = 0;

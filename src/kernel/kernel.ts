@@ -35,6 +35,8 @@ export class Kernel {
   readonly deposits = new Map<number, number>();
   /** Large anonymous folios waiting for a deferred split. */
   readonly deferredSplit = new Set<number>();
+  /** Folios waiting in the per-CPU lazyfree batch (lru_cache.ts). */
+  readonly lazyfreeBatch: number[] = [];
   readonly tasks: Task[] = [];
   readonly zeroPfn: number;
   hugeZeroPfn = NO_PFN;

@@ -32,7 +32,7 @@ export const DEFAULT_MACHINE: Readonly<MachineConfig> = Object.freeze({
   memtotalKb: 24684084,
   swapKb: 0,
   cpus: 2,
-  overcommitMemory: 1,
+  overcommitMemory: 0,
   overcommitRatio: 50,
   thp: 'madvise',
   thpDefrag: 'madvise',

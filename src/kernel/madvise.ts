@@ -3,19 +3,20 @@
 // madvise_remove, madvise_populate, madvise_willneed), mm/khugepaged.c
 // (madvise_collapse), mm/ksm.c (ksm_madvise).
 import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
-import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
+import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_RW, PTE_SPECIAL, PTE_PSE } from '../hw/pte.js';
-import { EACCES, EBADF, EFAULT, EINVAL, ENOMEM } from './errno.js';
-import { cachedFolios, filemapRemoveFolio, invalidateMappingPages, pageCacheRaUnbounded } from './filemap.js';
+import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
 import { allocFolio, folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
-import { thpDisabledForVma, thpSuitable } from './huge_memory.js';
+import { splitAnonFolio, splitHugePmd, thpDisabledForVma, thpSuitable } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
-import { PG_active, PG_anon, PG_dirty, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate } from './page.js';
-import { freeTable, newTable, pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
-import { addNewAnonRmap, removeRmapPte } from './rmap.js';
+import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable, PG_uptodate } from './page.js';
+import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { addNewAnonRmap, removeRmapPte, rmapWalk } from './rmap.js';
+import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import type { Task } from './task.js';
 import { lruAddVma } from './mlock.js';
 import {
@@ -78,127 +79,187 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
   }
 }
 
+/** folio_maybe_mapped_shared(): mapped by more than this one mapping. */
+function mappedShared(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_head)) return p.mapcount[head]! > 1;
+  return p.folioMapcount(head) > p.nrPages(head) || p.entireMapcount[head]! > 1;
+}
+
 /**
- * MADV_FREE on private anonymous memory: exclusive pages become lazily
- * freeable (clean PTE, PG_swapbacked cleared, moved to the inactive file
- * list); reclaim may discard them unless written again.
+ * Splits huge PMDs in [start, end): whole ones are handed to `whole`
+ * (which may keep them), partial ones are split so PTE walks see the pages.
+ */
+function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: (pmdE: number, head: number) => boolean): void {
+  const pt = k.pt;
+  for (let a = roundDown(start, PMD_SIZE); a < end; a += PMD_SIZE) {
+    const pmdE = pmdLookup(k, vma.mm, Math.max(a, start));
+    if (pmdE < 0 || !pmdHuge(k, pmdE)) continue;
+    if (pt.flags[pmdE]! & PTE_SPECIAL) continue;
+    const head = pt.val[pmdE]!;
+    const covered = a >= start && a + PMD_SIZE <= end;
+    if (covered && whole(pmdE, head)) continue;
+    if (!covered && !mappedShared(k, head) && k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
+    else splitHugePmd(k, vma, pmdE);
+  }
+}
+
+/**
+ * MADV_FREE on private anonymous memory (madvise_free_pte_range): this
+ * process's exclusive pages get clean, old PTEs and are queued to become
+ * lazyfree; reclaim may then discard them unless they are written again.
  */
 function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   if (vma.kind !== 'anon') return -EINVAL;
   const p = k.pages;
   const pt = k.pt;
-  // Huge PMDs: a THP fully inside the range is split so its pages can be freed individually.
-  for (let a = roundDown(start, PMD_SIZE); a < end; a += PMD_SIZE) {
-    const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE >= 0 && pmdHuge(k, pmdE) && !(pt.flags[pmdE]! & PTE_SPECIAL)) {
-      // Linux splits the PMD, then the folio; mmsim keeps the folio whole but PTE-maps it.
-      zapOrSplit(k, vma, pmdE);
-    }
-  }
+  handleHugePmds(k, vma, start, end, (pmdE, head) => {
+    if (mappedShared(k, head)) return true;
+    p.flags[head] &= ~PG_dirty;
+    pt.flags[pmdE] = pt.flags[pmdE]! & ~(PTE_ACCESSED | PTE_DIRTY);
+    markLazyfree(k, head);
+    return true;
+  });
   forEachPresentPte(k, vma, start, end, (e) => {
     const pfn = vmNormalPage(k, e);
     if (pfn < 0) return;
     const head = p.folioOf(pfn);
     if (!(p.flags[head]! & PG_anon)) return;
-    if (p.flags[head]! & (PG_swapcache | PG_dirty)) {
-      if (p.flags[head]! & PG_swapcache) return;
-      p.flags[head] &= ~PG_dirty;
+    if (p.flags[head]! & PG_head) {
+      // A PTE-mapped large folio is split first when this process owns it all.
+      if (mappedShared(k, head)) return;
+      splitAnonFolio(k, head);
     }
+    if (p.flags[pfn]! & PG_swapcache) return;
+    p.flags[pfn] &= ~PG_dirty;
     pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
-    markLazyfree(k, head);
+    markLazyfree(k, pfn);
   });
   return 0;
-}
-
-function zapOrSplit(k: Kernel, vma: Vma, pmdE: number): void {
-  void k;
-  void vma;
-  void pmdE;
-}
-
-/** folio_mark_lazyfree(). */
-function markLazyfree(k: Kernel, head: number): void {
-  const p = k.pages;
-  const f = p.flags[head]!;
-  if (!(f & PG_anon) || !(f & PG_swapbacked) || f & PG_swapcache || f & 0x400 /* unevictable */) return;
-  k.lru.move(head, () => {
-    p.flags[head] = p.flags[head]! & ~(PG_swapbacked | PG_active | PG_referenced);
-  });
-  k.vmstat.add(VM.pglazyfree, p.nrPages(head));
 }
 
 /** MADV_COLD: deactivate this process's exclusive pages (madvise_cold_or_pageout_pte_range). */
 function madviseCold(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!canMadvLru(vma)) return -EINVAL;
+  lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
+  handleHugePmds(k, vma, start, end, (pmdE, head) => {
+    if (mappedShared(k, head)) return true;
+    pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
+    deactivate(k, head);
+    return true;
+  });
   forEachPresentPte(k, vma, start, end, (e) => {
     const pfn = vmNormalPage(k, e);
     if (pfn < 0) return;
     const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) > 1) return;
+    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
     pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
-    if (p.flags[head]! & PG_active) {
-      k.lru.move(head, () => {
-        p.flags[head] = p.flags[head]! & ~(PG_active | PG_referenced);
-      });
-      k.vmstat.add(VM.pgdeactivate, p.nrPages(head));
-    } else p.flags[head] &= ~PG_referenced;
+    deactivate(k, head);
   });
   return 0;
 }
 
+/** folio_deactivate(): to the inactive list, referenced cleared. */
+function deactivate(k: Kernel, head: number): void {
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_lru) || p.flags[head]! & PG_unevictable) return;
+  const wasActive = (p.flags[head]! & PG_active) !== 0;
+  k.lru.move(head, () => {
+    p.flags[head] = p.flags[head]! & ~(PG_active | PG_referenced);
+  });
+  if (wasActive) k.vmstat.add(VM.pgdeactivate, p.nrPages(head));
+}
+
 /**
- * MADV_PAGEOUT: reclaim this process's exclusive pages now
- * (reclaim_pages → shrink_folio_list). Clean page-cache pages are unmapped
- * and dropped; dirty ones are unmapped and kept for writeback; anonymous and
- * shmem pages need swap, and stay when there is none.
+ * MADV_PAGEOUT: reclaims this process's exclusive pages now
+ * (reclaim_pages → shrink_folio_list, references ignored). Lazyfree pages
+ * still clean are discarded; clean page-cache pages are unmapped and
+ * dropped; dirty ones are unmapped and kept for the flusher; anonymous pages
+ * need swap and, with none, are activated and stay.
  */
 function madvisePageout(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!canMadvLru(vma)) return -EINVAL;
+  lruAddDrain(k);
   const p = k.pages;
-  const pt = k.pt;
   const victims: number[] = [];
+  handleHugePmds(k, vma, start, end, () => false);
   forEachPresentPte(k, vma, start, end, (e) => {
     const pfn = vmNormalPage(k, e);
     if (pfn < 0) return;
     const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) > 1) return;
-    if (p.flags[head]! & PG_swapbacked && k.totalSwapPages === 0) return;
-    if (!victims.includes(head)) victims.push(head);
+    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
+    if (victims[victims.length - 1] !== head) victims.push(head);
   });
-  for (const head of victims) {
-    const inode = k.inodes.get(p.mapping[head]!);
-    if (p.flags[head]! & PG_anon || !inode) continue; // no swap: anon pages stay (see swap.ts)
-    // try_to_unmap(): every mapping of the folio in this VMA goes.
-    const n = p.nrPages(head);
-    for (let i = 0; i < n; i++) {
-      const a = vma.addressOf(p.index[head]! + i);
-      if (a < 0) continue;
+  for (const head of victims) shrinkFolio(k, head);
+  return 0;
+}
+
+/** Unmaps every PTE mapping of the folio (try_to_unmap); returns false if a lazyfree page was redirtied. */
+function tryToUnmap(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  const pt = k.pt;
+  const lazy = (p.flags[head]! & (PG_anon | PG_swapbacked)) === PG_anon;
+  let ok = true;
+  const n = p.nrPages(head);
+  for (let i = 0; i < n && ok; i++) {
+    rmapWalk(k, head + i, (vma, a) => {
+      if (!ok) return;
       const pmdE = pmdLookup(k, vma.mm, a);
-      if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) continue;
+      if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) return;
       const e = pt.val[pmdE]! * ENTRIES + (Math.floor(a / 4096) & 511);
-      if (!ptePresent(pt.flags[e]!) || pt.val[e] !== head + i) continue;
+      if (!ptePresent(pt.flags[e]!) || pt.val[e] !== head + i) return;
+      if (lazy && (pt.flags[e]! & PTE_DIRTY || p.flags[head]! & PG_dirty)) {
+        // MADV_FREE page written again: it must not be discarded.
+        p.flags[head] |= PG_swapbacked;
+        ok = false;
+        return;
+      }
       if (pt.flags[e]! & PTE_DIRTY) p.flags[head] |= PG_dirty;
       vma.mm.rss[mmCounter(k, head)]!--;
       removeRmapPte(k, head + i);
       pt.clearEntry(e);
       folioPut(k, head);
-    }
-    if (p.folioMapped(head)) continue;
-    if (p.flags[head]! & PG_dirty) {
-      if (!inode.isShmem) {
-        k.lru.move(head, () => {
-          p.flags[head] = p.flags[head]! | PG_active;
-        });
-        k.vmstat.add(VM.pgactivate, n);
-      }
-      continue;
-    }
-    filemapRemoveFolio(k, inode, head);
-    k.vmstat.add(VM.pgsteal_direct, 0);
+    });
   }
-  return 0;
+  return ok;
+}
+
+/** shrink_folio_list() for one isolated folio, with references ignored. */
+function shrinkFolio(k: Kernel, head: number): void {
+  const p = k.pages;
+  const f = p.flags[head]!;
+  const n = p.nrPages(head);
+  const activate = (): void => {
+    if (p.flags[head]! & PG_active) return;
+    k.lru.move(head, () => {
+      p.flags[head] = p.flags[head]! | PG_active;
+    });
+    k.vmstat.add(VM.pgactivate, n);
+  };
+  if (f & PG_anon && f & PG_swapbacked) {
+    // add_to_swap() fails without swap: the folio is activated and stays mapped.
+    if (k.totalSwapPages === 0) activate();
+    return;
+  }
+  if (!tryToUnmap(k, head)) {
+    activate();
+    return;
+  }
+  if (f & PG_anon) {
+    // A clean lazyfree folio: discarded with its last mapping, nothing to write.
+    k.vmstat.add(VM.pglazyfreed, n);
+    return;
+  }
+  const inode = k.inodes.get(p.mapping[head]!);
+  if (!inode) return;
+  if (p.flags[head]! & PG_dirty) {
+    // Reclaim never writes file pages itself; shmem would need swap.
+    activate();
+    return;
+  }
+  filemapRemoveFolio(k, inode, head);
 }
 
 /**
@@ -303,9 +364,6 @@ function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): numbe
     pt.val[pmdE] = head;
     k.vmstat.add(VM.thp_collapse_alloc, 1);
   }
-  void newTable;
-  void freeTable;
-  void LEVEL_PTE;
   return result;
 }
 
@@ -411,8 +469,5 @@ export function sysMadvise(k: Kernel, task: Task, start: number, len: number, ad
     if (s >= end) break;
     vma = mm.findVma(s);
   }
-  void invalidateMappingPages;
-  void cachedFolios;
-  void EBADF;
   return unmappedError;
 }

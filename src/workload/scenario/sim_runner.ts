@@ -125,7 +125,8 @@ export class SimRun {
         }
         let file = null;
         if (op.file) {
-          const f = openFile(k, op.file);
+          // The runner opens read-write only for a shared writable mapping (docs/runner-protocol.md).
+          const f = openFile(k, op.file, op.shared && op.prot.write);
           if (typeof f === 'number') {
             ps.maps.delete(op.name);
             return { kind: 'ret', value: errnoName(f) };
