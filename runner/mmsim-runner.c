@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -548,7 +549,7 @@ static void take_baseline(void) {
 
 /* ------------------------------------------------------------- processes */
 
-enum { MSG_RUN = 1, MSG_EXIT, MSG_REAP, MSG_FINISH, MSG_DONE };
+enum { MSG_RUN = 1, MSG_EXIT, MSG_REAP, MSG_FINISH, MSG_DONE, MSG_READY };
 
 struct msg {
   int32_t cmd;
@@ -1164,6 +1165,11 @@ static int op_fork(int i, struct op *o) {
   pids[o->target] = pid;
   live[o->target] = 1;
   prefault();
+  /* Wait until the child has prefaulted and taken its baseline: exactly one
+   * process of the tree runs at any time, so nothing it does (COW copies,
+   * LRU batches) interleaves with the parent's measured operations. */
+  struct msg m = wait_msg();
+  if (m.cmd != MSG_READY || m.arg != o->target) fatal("protocol: expected the new child to report ready", NULL, NULL);
   rec_none(i);
   return 0;
 }
@@ -1261,7 +1267,21 @@ static void child_main(int c) {
   acc_min = acc_maj = 0;
   prefault();
   take_baseline();
+  send_msg(procs[c].parent, MSG_READY, c);
   serve();
+}
+
+/* Runs the whole tree on the CPU it started on. Per-CPU state decides some
+ * visible outcomes (a folio still in a per-CPU LRU batch cannot be isolated
+ * by MADV_PAGEOUT, MADV_FREE pages show as LazyFree only once their batch is
+ * drained, and drains are CPU-local), so one CPU makes them reproducible. */
+static void pin_cpu(void) {
+  int cpu = sched_getcpu();
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
 }
 
 /* ------------------------------------------------------- protocol parsing */
@@ -1522,6 +1542,7 @@ int main(void) {
   live = calloc((size_t)nprocs, 1);
   maps = calloc((size_t)nmaps + 1, sizeof *maps);
   umask(022);
+  pin_cpu();
   install_signals();
   grow_stack();
   prefault();

@@ -4,12 +4,13 @@
 import type { Command } from 'commander';
 import { machineLine } from '../../kernel/machine.js';
 import { compareMachine, readHostMachine } from '../../workload/scenario/host_machine.js';
-import { KernelRunnerError, runKernel } from '../../workload/scenario/kernel_runner.js';
+import { compileProtocol, KernelRunnerError, runKernel } from '../../workload/scenario/kernel_runner.js';
 import { InputError } from '../errors.js';
 import { parseScenarioOrReport, printRun, printScenarioError, readScenarioSource } from '../scenario_io.js';
 
 interface KernelOptions {
   printMachine?: boolean;
+  protocol?: boolean;
   workdir?: string;
 }
 
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .description("run a scenario on this machine's real Linux kernel (C runner built with cc on first use)")
     .argument('[file]', 'scenario file, - for stdin')
     .option('--print-machine', "print this host's machine line and exit")
+    .option('--protocol', "print the runner's input (docs/runner-protocol.md) instead of running it")
     .option('--workdir <dir>', "make the run's scratch directory (where relative paths resolve) in DIR (default: .)")
     .action((file: string | undefined, opts: KernelOptions) => {
       process.exitCode = kernelCommand(file, opts);
@@ -42,6 +44,10 @@ function kernelCommand(file: string | undefined, opts: KernelOptions): number {
   // `ram` is the RAM of the kernel that runs the script: this host's.
   const program = parseScenarioOrReport(source, { ramMemtotalKb: host.memtotalKb });
   if (program === null) return 2;
+  if (opts.protocol) {
+    process.stdout.write(compileProtocol(program).text);
+    return 0;
+  }
   if (program.hasMachineLine) for (const w of compareMachine(program.machine, host)) process.stderr.write(`mmsim: ${w}\n`);
   let run;
   try {
