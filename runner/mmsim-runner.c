@@ -296,10 +296,16 @@ static void out_chunk(const char *p, size_t n) {
 
 /* -------------------------------------------------- fatal errors and signals */
 
-/* The run cannot go on (a process died, the protocol is broken): say so on
- * stdout as an F line, which the TypeScript side reports as a script error,
- * and bring the whole tree down. Children die with their parent through
- * PR_SET_PDEATHSIG, so killing main is enough. */
+/* The run cannot go on (a process died, the token protocol broke): the F
+ * line written just before says why, and the TypeScript side reports it as a
+ * script error. Brings the whole tree down: children die with their parent
+ * through PR_SET_PDEATHSIG, so killing main is enough. */
+static void give_up(void) {
+  out_flush();
+  if (getpid() != main_pid) kill(main_pid, SIGKILL);
+  _exit(3);
+}
+
 static void fatal(const char *a, const char *b, const char *c) {
   out_flush();
   out_str("F ");
@@ -307,9 +313,7 @@ static void fatal(const char *a, const char *b, const char *c) {
   if (b) out_str(b);
   if (c) out_str(c);
   out_str("\n");
-  out_flush();
-  if (getpid() != main_pid) kill(main_pid, SIGKILL);
-  _exit(3);
+  give_up();
 }
 
 static void proto_error(int lineno, const char *what) {
@@ -598,9 +602,7 @@ static void died(int q, int st) {
   out_str("' died unexpectedly: ");
   out_str(why);
   out_str("\n");
-  out_flush();
-  if (getpid() != main_pid) kill(main_pid, SIGKILL);
-  _exit(3);
+  give_up();
 }
 
 /* Stops child q (it stops its own children first) and reaps it. */
@@ -1522,7 +1524,7 @@ static void parse_input(void) {
   /* Static sanity: forks name their child slot, whose parent is the forker. */
   for (int i = 0; i < nops; i++) {
     if ((ops[i].code == OP_FORK || ops[i].code == OP_EXIT) && procs[ops[i].target].parent != ops[i].proc)
-      proto_error(lineno, "fork/exit of a process that is not a child of the executing one");
+      proto_error(lineno - nops + i, "fork/exit of a process that is not a child of the executing one");
   }
 }
 

@@ -290,6 +290,13 @@ describe('kernel_runner on the real kernel', () => {
     );
   });
 
+  it('says where it could not make its scratch directory', () => {
+    assert.throws(
+      () => runKernel(parseScenario('echo x'), { workdir: join(work, 'missing', 'dir') }),
+      (e: Error) => e instanceof KernelRunnerError && /cannot make a scratch directory in .*missing\/dir.*--workdir/.test(e.message),
+    );
+  });
+
   it('runs relative paths in a scratch directory that it removes afterwards', () => {
     const before = new Set(readdirSync(work));
     const r = kernel('file rel.bin 1\nfpeek rel.bin 0 1');
