@@ -1,47 +1,54 @@
-// Reading a scenario file and printing a run, shared by `mmsim run`,
-// `mmsim kernel` and `mmsim diff`. A script error prints `ERROR line N: ...`
-// on stdout and stderr and exits with status 2.
+// Reading scenario files and printing scenario runs, shared by the commands
+// that run scenarios (`mmsim run` in the simulator, `mmsim kernel` on the real
+// kernel), so that both print exactly the same way: the formatted lines on
+// stdout, and a script error as `ERROR line N: ...` on stdout and stderr.
 import { readFileSync } from 'node:fs';
-import { formatRun, type FormattedRun } from '../workload/scenario/format.js';
-import { parseScenario, ScenarioError, type Program } from '../workload/scenario/parse.js';
+import { formatRun } from '../workload/scenario/format.js';
+import { parseScenario, ScenarioError, type ParseOptions, type Program } from '../workload/scenario/parse.js';
 import type { RunRecords } from '../workload/scenario/records.js';
 import { InputError } from './errors.js';
 
-/** Reads FILE (`-` = stdin) as text. */
-export function readScenarioText(file: string): string {
+/** The scenario text of FILE, or of stdin for `-`. Throws InputError when unreadable. */
+export function readScenarioSource(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    throw new InputError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new InputError(`cannot read scenario ${file === '-' ? 'from stdin' : `file '${file}'`}: ${code}`);
   }
 }
 
-/** Prints the ERROR line on both streams and sets exit status 2. */
-export function reportScriptError(line: number, message: string): void {
+/** Prints a script error on stdout (where it belongs in the output) and on stderr. */
+export function printScenarioError(line: number, message: string): void {
   const text = `ERROR line ${line}: ${message}\n`;
   process.stdout.write(text);
   process.stderr.write(text);
-  process.exitCode = 2;
 }
 
-/** Parses FILE; on a script error prints it and returns null. */
-export function loadScenario(file: string): Program | null {
-  const text = readScenarioText(file);
+/**
+ * Parses a scenario; on a ScenarioError prints it (printScenarioError) and
+ * returns null, and the caller exits with status 2.
+ */
+export function parseScenarioOrReport(source: string, opts: ParseOptions = {}): Program | null {
   try {
-    return parseScenario(text);
-  } catch (err) {
-    if (err instanceof ScenarioError) {
-      reportScriptError(err.line, err.detail);
+    return parseScenario(source, opts);
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      printScenarioError(e.line, e.detail);
       return null;
     }
-    throw err;
+    throw e;
   }
 }
 
-/** Formats and prints a run; a runtime script error ends it with the ERROR line. */
-export function printRun(program: Program, records: RunRecords): FormattedRun {
-  const out = formatRun(program, records);
-  if (out.lines.length) process.stdout.write(out.lines.join('\n') + '\n');
-  if (out.error) reportScriptError(out.error.line, out.error.message);
-  return out;
+/**
+ * Prints a run's output: the formatted lines, then, if the run stopped at a
+ * script error, the ERROR line. Returns the exit status (0, or 2 after an error).
+ */
+export function printRun(program: Program, records: RunRecords): number {
+  const { lines, error } = formatRun(program, records);
+  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+  if (error === null) return 0;
+  printScenarioError(error.line, error.message);
+  return 2;
 }

@@ -2,16 +2,19 @@
 // kernel would (docs/scenario-format.md).
 import type { Command } from 'commander';
 import { runSim } from '../../workload/scenario/sim_runner.js';
-import { loadScenario, printRun } from '../scenario_io.js';
+import { parseScenarioOrReport, printRun, readScenarioSource } from '../scenario_io.js';
 
 export function register(program: Command): void {
   program
     .command('run')
-    .description('run a scenario in the simulator (FILE, or - for stdin)')
+    .description('run a scenario in the simulator')
     .argument('<file>', 'scenario file, or - for stdin')
     .action((file: string) => {
-      const prog = loadScenario(file);
-      if (!prog) return;
-      printRun(prog, runSim(prog));
+      const prog = parseScenarioOrReport(readScenarioSource(file));
+      if (!prog) {
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = printRun(prog, runSim(prog));
     });
 }

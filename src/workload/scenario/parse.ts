@@ -166,13 +166,22 @@ const USAGE: Record<string, string> = {
   echo: 'echo WORDS...',
 };
 
+export interface ParseOptions {
+  /**
+   * MemTotal in kB that `ram` stands for. Default: the machine line's memtotal
+   * (or the default machine's). The real-kernel runner passes the host's, so
+   * that `ram` means the RAM of the kernel that runs the script.
+   */
+  ramMemtotalKb?: number;
+}
+
 /**
  * Parses a whole scenario. Throws ScenarioError for the first bad line.
  * Static checks: syntax, argument counts and values, process names and the
  * process tree, and that every mapping name was mmapped earlier in this
  * process or in an ancestor before the fork.
  */
-export function parseScenario(source: string): Program {
+export function parseScenario(source: string, opts: ParseOptions = {}): Program {
   const lines = source.split('\n');
   let machine: MachineConfig = { ...DEFAULT_MACHINE };
   let hasMachineLine = false;
@@ -203,7 +212,7 @@ export function parseScenario(source: string): Program {
       continue;
     }
     sawOp = true;
-    const ramPages = Math.floor(machine.memtotalKb / 4);
+    const ramPages = Math.floor((opts.ramMemtotalKb ?? machine.memtotalKb) / 4);
     const usage = USAGE[op];
     if (usage === undefined) fail(`unknown operation '${op}'`);
     const args = tok.slice(1);
