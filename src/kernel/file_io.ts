@@ -2,7 +2,7 @@
 // file, pread, fsync, posix_fadvise(DONTNEED), truncate, unlink.
 // Linux: mm/filemap.c (filemap_read, generic_perform_write), mm/fadvise.c
 // (generic_fadvise), fs/sync.c, fs/open.c (do_truncate), fs/namei.c.
-import { ENOENT } from './errno.js';
+import { EISDIR, ENODEV, ENOENT } from './errno.js';
 import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
@@ -16,10 +16,17 @@ export function raPagesFor(k: Kernel, inode: Inode): number {
   return inode.isShmem ? 0 : Math.floor(k.machine.readAheadKb / 4);
 }
 
-/** open(2) of an existing path, or -ENOENT. */
+/**
+ * open(2) of an existing regular file, or a negative errno: ENOENT when
+ * missing, EISDIR for a directory opened for writing, ENODEV for a
+ * directory opened read-only (what mmap of it then fails with).
+ */
 export function openFile(k: Kernel, path: string, writable = true): OpenFile | number {
   const inode = k.fs.lookup(path);
-  if (!inode) return -ENOENT;
+  if (!inode) {
+    if (k.fs.isDirectory(path)) return writable ? -EISDIR : -ENODEV;
+    return -ENOENT;
+  }
   return new OpenFile(inode, writable, raPagesFor(k, inode));
 }
 

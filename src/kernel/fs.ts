@@ -140,9 +140,24 @@ export class Namespace {
   /** Working directory for relative paths. */
   cwd = '/tmp/mmsim';
 
-  /** Absolute form of a path. */
+  /** Absolute, normalized form of a path ('.' and '..' resolved, no trailing '/'). */
   resolve(path: string): string {
-    return path.startsWith('/') ? path : `${this.cwd}/${path}`;
+    const parts: string[] = [];
+    for (const part of (path.startsWith('/') ? path : `${this.cwd}/${path}`).split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') parts.pop();
+      else parts.push(part);
+    }
+    return '/' + parts.join('/');
+  }
+
+  /** True for the directories of the tree: the root, the mounts, the cwd and every parent of a file. */
+  isDirectory(path: string): boolean {
+    const abs = this.resolve(path);
+    const dirs = ['/', '/tmp', '/dev', ...TMPFS_MOUNTS, this.cwd];
+    if (dirs.some((d) => d === abs || d.startsWith(abs + '/'))) return true;
+    for (const p of this.paths.keys()) if (p.startsWith(abs + '/')) return true;
+    return false;
   }
 
   fsTypeOf(path: string): FsType {

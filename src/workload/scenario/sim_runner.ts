@@ -4,7 +4,7 @@
 // table of named mappings and its own next slot, inherited at fork.
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
-import { errnoName } from '../../kernel/errno.js';
+import { ENODEV, errnoName } from '../../kernel/errno.js';
 import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
 import { ACCESS_SIGBUS } from '../../kernel/memory.js';
@@ -201,7 +201,8 @@ export class SimRun {
       }
       case 'fpeek': {
         const f = openFile(k, op.path, false);
-        if (typeof f === 'number') return { kind: 'errno', value: errnoName(f) };
+        // pread(2) of a directory opened read-only fails with EISDIR.
+        if (typeof f === 'number') return { kind: 'errno', value: f === -ENODEV ? 'EISDIR' : errnoName(f) };
         const values: number[] = [];
         for (let i = op.first; i < op.first + op.count; i++) values.push(preadByte(k, f, i));
         return { kind: 'values', values };
