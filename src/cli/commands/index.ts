@@ -1,6 +1,8 @@
 // The list of subcommands. One line per command file.
 import type { Command } from 'commander';
+import { register as diff } from './diff.js';
 import { register as kernel } from './kernel.js';
+import { register as proc } from './proc.js';
 import { register as run } from './run.js';
 
-export const commands: Array<(program: Command) => void> = [run, kernel];
+export const commands: Array<(program: Command) => void> = [run, kernel, diff, proc];

@@ -1,0 +1,57 @@
+// `mmsim proc FILE --at LABEL [--proc P] FILE_NAME`: runs a scenario in the
+// simulator up to the operation labelled LABEL (a report, vmas or status
+// line) and prints a whole /proc file as the kernel would at that point.
+import type { Command } from 'commander';
+import { procMeminfo, procVmstat } from '../../report/proc_meminfo.js';
+import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../../report/proc_pid_smaps.js';
+import { procPidStatus } from '../../report/proc_pid_status.js';
+import { SimRun } from '../../workload/scenario/sim_runner.js';
+import { InputError } from '../errors.js';
+import { parseScenarioOrReport, printScenarioError, readScenarioSource } from '../scenario_io.js';
+
+export const PROC_FILES = ['maps', 'smaps', 'smaps_rollup', 'status', 'meminfo', 'vmstat'] as const;
+
+export function register(program: Command): void {
+  program
+    .command('proc')
+    .description('print a whole /proc file at a labelled point of a scenario (simulated)')
+    .argument('<file>', 'scenario file, or - for stdin')
+    .argument('<what>', PROC_FILES.join('|'))
+    .requiredOption('--at <label>', 'stop after the report, vmas or status line with this label')
+    .option('--proc <name>', 'process whose file to print (default: the one that ran the labelled line)')
+    .action((file: string, what: string, opts: { at: string; proc?: string }) => {
+      if (!(PROC_FILES as readonly string[]).includes(what)) throw new InputError(`proc: unknown /proc file '${what}' (expected ${PROC_FILES.join(', ')})`);
+      const prog = parseScenarioOrReport(readScenarioSource(file));
+      if (!prog) {
+        process.exitCode = 2;
+        return;
+      }
+      const at = prog.ops.findIndex((o) => (o.op === 'report' || o.op === 'vmas' || o.op === 'status') && o.label === opts.at);
+      if (at < 0) throw new InputError(`proc: no report, vmas or status line labelled '${opts.at}' in ${file}`);
+      const run = new SimRun(prog);
+      run.onStep = (i) => i < at;
+      const records = run.run();
+      const last = records[records.length - 1];
+      if (last?.kind === 'error') {
+        printScenarioError(prog.ops[records.length - 1]!.line, last.message);
+        process.exitCode = 2;
+        return;
+      }
+      let procIndex = prog.ops[at]!.proc;
+      if (opts.proc !== undefined) {
+        procIndex = prog.procs.findIndex((p, i) => p.name === opts.proc && run.procs[i]);
+        if (procIndex < 0) throw new InputError(`proc: no live process '${opts.proc}' at '${opts.at}'`);
+      }
+      const task = run.procs[procIndex]!.task;
+      const k = run.kernel;
+      const text = {
+        maps: () => procPidMaps(task),
+        smaps: () => procPidSmaps(k, task),
+        smaps_rollup: () => procPidSmapsRollup(k, task),
+        status: () => procPidStatus(k, task),
+        meminfo: () => procMeminfo(k),
+        vmstat: () => procVmstat(k),
+      }[what as (typeof PROC_FILES)[number]]();
+      process.stdout.write(text);
+    });
+}
