@@ -48,7 +48,7 @@ function isPowerOfTwo(n: number): boolean {
 export function checkGeometry(c: { sizeBytes: number; ways: number; lineBytes: number }): string | null {
   if (!isPowerOfTwo(c.lineBytes)) return `line size ${c.lineBytes} is not a power of two`;
   if (!Number.isInteger(c.ways) || c.ways < 1) return `associativity ${c.ways} is not a positive integer`;
-  if (!Number.isInteger(c.sizeBytes) || c.sizeBytes <= c.lineBytes) return `size ${c.sizeBytes} is not larger than the line size`;
+  if (!Number.isInteger(c.sizeBytes) || c.sizeBytes < c.lineBytes) return `size ${c.sizeBytes} is smaller than the line size`;
   if (c.sizeBytes % (c.lineBytes * c.ways) !== 0 || !isPowerOfTwo(c.sizeBytes / (c.lineBytes * c.ways))) {
     return `${c.sizeBytes} B / (${c.ways} ways x ${c.lineBytes} B) is not a power-of-two number of sets`;
   }
