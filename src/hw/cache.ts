@@ -95,41 +95,39 @@ export class CacheLevel {
   /**
    * Reads or writes `line`. Returns true on a hit. On a miss the line is
    * allocated (write-allocate; dirty if isWrite) and evictedLine/evictedDirty
-   * describe the victim. A hit on the set's most recent way is one compare
-   * and leaves replacement state alone (re-touching the MRU way changes no
-   * policy's choice).
+   * describe the victim. Hits stay inline: the set's most recent way is
+   * checked first (one compare, no replacement update: re-touching the MRU
+   * way changes no policy's choice), then the other ways.
    */
   access(line: number, isWrite: boolean): boolean {
     const set = line & this.setMask;
-    const m = set * this.ways + this.mru[set];
-    if (this.tags[m] === line) {
-      if (isWrite) {
-        this.dirty[m] = 1;
-        this.counts[C_WRITE_HITS]++;
-      } else this.counts[C_READ_HITS]++;
-      return true;
+    const base = set * this.ways;
+    let slot = base + this.mru[set];
+    if (this.tags[slot] !== line) {
+      const tags = this.tags;
+      const end = base + this.ways;
+      slot = base;
+      while (slot < end && tags[slot] !== line) slot++;
+      if (slot === end) return this.miss(line, isWrite, set);
+      this.mru[set] = slot - base;
+      this.policy.touch(set, slot - base);
     }
-    return this.accessSlow(line, isWrite, set);
+    if (isWrite) this.dirty[slot] = 1;
+    this.counts[isWrite ? 2 : 0]++; // C_WRITE_HITS : C_READ_HITS
+    return true;
   }
 
-  private accessSlow(line: number, isWrite: boolean, set: number): boolean {
+  /** Cold path: allocates `line` in `set`, in an invalid way if there is one, else in the policy's victim. */
+  private miss(line: number, isWrite: boolean, set: number): boolean {
     const base = set * this.ways;
-    let free = -1;
+    let way = -1;
     for (let w = 0; w < this.ways; w++) {
-      const t = this.tags[base + w];
-      if (t === line) {
-        this.mru[set] = w;
-        this.policy.touch(set, w);
-        if (isWrite) {
-          this.dirty[base + w] = 1;
-          this.counts[C_WRITE_HITS]++;
-        } else this.counts[C_READ_HITS]++;
-        return true;
+      if (this.tags[base + w] < 0) {
+        way = w;
+        break;
       }
-      if (t < 0 && free < 0) free = w;
     }
     this.counts[isWrite ? C_WRITE_MISSES : C_READ_MISSES]++;
-    let way = free;
     if (way < 0) {
       way = this.policy.victim(set);
       this.evictedLine = this.tags[base + way];

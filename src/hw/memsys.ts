@@ -1,17 +1,18 @@
 // The memory path of one core, put together: TLB hierarchy -> page walk
 // (through the page-walk caches and the data caches) -> cache hierarchy, with
-// the cost model on top. Until page tables exist (the MMU, TODO(#4)) the
-// translation is the identity: physical address = virtual address, every page
-// of one size, and page-table entries live at synthetic physical addresses
-// above 2^48 (outside any address a trace can use), one table page per
-// virtual-address prefix, so walks have the locality of real ones: the 512
-// PTEs of a table share 64 cache lines.
+// the cost model on top. Until the kernel's page tables drive it (the MMU,
+// TODO(#4)) translation is synthetic: every page has one size, and physical
+// frames - for data pages and for page-table pages alike - are handed out in
+// first-touch order from frame 0, as a freshly booted machine's allocator
+// roughly would. One table page per virtual-address prefix gives walks the
+// locality of real ones (the 512 PTEs of a table share 64 cache lines), and
+// physical addresses stay small (cache line numbers are small integers).
 // The walker sets Dirty as hardware does: a store through a TLB entry without
 // D makes the walker write the PTE (one locked write through the caches).
 // Simplifications: no PTE state is kept, so a walk for a store always writes
 // D and Accessed is never written; an access that straddles two pages is
 // translated once, at its first byte.
-import { SKYLAKE_CACHES, CacheHierarchy, type CacheHierarchyConfig } from './cache_hierarchy.js';
+import { SKYLAKE_CACHES, CacheHierarchy, OP_FETCH, OP_LOAD, OP_STORE, type CacheHierarchyConfig } from './cache_hierarchy.js';
 import { SKYLAKE_COST, costOf, type CostConfig, type CostReport } from './cost.js';
 import { DEFAULT_PWC, PageWalkCache, WALK_LEVELS, type PwcConfig } from './pwc.js';
 import { TLB_DIRTY, TLB_USER, TLB_WRITE, type TlbEntry } from './tlb.js';
@@ -28,10 +29,10 @@ export interface MemorySystemOptions {
   asid?: number;
 }
 
-/** First 4 KiB frame of the synthetic page-table region (physical 2^48). */
-const TABLE_REGION_PFN = 2 ** 36;
-/** Frames reserved per level: level k's table for prefix p is at region + k * span + (p mod span). */
-const TABLE_SPAN = 2 ** 34;
+/** TLB fill options, allocated once. */
+const FILL_INSTR = { instr: true };
+const FILL_DATA = { instr: false };
+
 
 export interface MemorySystemReport {
   tlb: ReturnType<TlbHierarchy['stats']>;
@@ -55,6 +56,13 @@ export class MemorySystem {
   private readonly entry: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
   private readonly tableEntry: TlbEntry = { pageShift: 21, pfn: 0, flags: 0 };
   private readonly pageSize: number;
+  /** Data pages: virtual page number (at pageShift) -> first 4 KiB frame. */
+  private readonly pages = new Map<number, number>();
+  /** Page-table pages, per level 1..3: virtual-address prefix -> frame (level 0, the root, is rootPfn). */
+  private readonly tables = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
+  private rootPfn = -1;
+  /** Next free 4 KiB frame. */
+  private nextPfn = 0;
 
   constructor(opts: MemorySystemOptions = {}) {
     this.tlb = new TlbHierarchy(opts.tlb ?? SKYLAKE_TLB);
@@ -71,36 +79,63 @@ export class MemorySystem {
 
   /** A data load of `size` bytes at virtual address `va`. */
   load(va: number, size: number): void {
-    let pa = this.tlb.translateData(va, this.asid);
-    if (pa < 0) pa = this.walk(va, false);
-    this.caches.data(pa, size, false);
+    this.access(va, size, OP_LOAD);
   }
 
   /** A data store; sets the page's Dirty bit through the walker if its TLB entry lacks it. */
   store(va: number, size: number): void {
-    let pa = this.tlb.translateData(va, this.asid);
-    if (pa < 0) pa = this.walk(va, true);
-    else if ((this.tlb.lastArray!.flagsOf(this.tlb.lastSlot) & TLB_DIRTY) === 0) this.setDirty(va);
-    this.caches.data(pa, size, true);
+    this.access(va, size, OP_STORE);
   }
 
   /** A read-modify-write of one location (lackey `M`): a load, then a store. */
   modify(va: number, size: number): void {
-    this.load(va, size);
-    this.store(va, size);
+    this.access(va, size, OP_LOAD);
+    this.access(va, size, OP_STORE);
   }
 
   /** An instruction fetch of `size` bytes. */
   fetch(va: number, size: number): void {
-    let pa = this.tlb.translateInstr(va, this.asid);
-    if (pa < 0) pa = this.walk(va, false, true);
-    this.caches.fetch(pa, size);
+    this.access(va, size, OP_FETCH);
   }
 
-  /** Frame of the table at `level` (0 = PML4 ... 3 = PT) on the walk of `va`. */
+  /**
+   * One access: OP_FETCH, OP_LOAD or OP_STORE (cache_hierarchy.ts) of `size`
+   * >= 1 bytes at `va`. The per-access entry point: one code path for the
+   * three operations, so that V8 inlines the TLB and L1 hit paths into it.
+   */
+  access(va: number, size: number, op: number): void {
+    let pa = this.tlb.translate(va, this.asid, op === OP_FETCH);
+    if (pa < 0) pa = this.walk(va, op);
+    else if (op === OP_STORE && (this.tlb.lastFlags & TLB_DIRTY) === 0) this.setDirty(va);
+    this.caches.access(pa, size, op);
+  }
+
+  /** Takes `frames` contiguous free frames, aligned to their count (a power of two). */
+  private allocFrames(frames: number): number {
+    const pfn = Math.ceil(this.nextPfn / frames) * frames;
+    this.nextPfn = pfn + frames;
+    return pfn;
+  }
+
+  /** Frames allocated so far (data and page tables). */
+  get framesUsed(): number {
+    return this.nextPfn;
+  }
+
+  /** Frame of the table at `level` (0 = PML4 ... 3 = PT) on the walk of `va`, allocated on first use. */
   private tablePfn(va: number, level: number): number {
-    if (level === 0) return TABLE_REGION_PFN;
-    return TABLE_REGION_PFN + level * TABLE_SPAN + (Math.floor(va / 2 ** (48 - 9 * level)) % TABLE_SPAN);
+    if (level === 0) {
+      if (this.rootPfn < 0) this.rootPfn = this.allocFrames(1);
+      return this.rootPfn;
+    }
+    const prefix = Math.floor(va / 2 ** (48 - 9 * level));
+    const map = this.tables[level];
+    let pfn = map.get(prefix);
+    if (pfn === undefined) {
+      pfn = this.allocFrames(1);
+      map.set(prefix, pfn);
+    }
+    return pfn;
   }
 
   /** Physical address of the 8-byte entry at `level` for `va`: table frame + 8 * index. */
@@ -108,13 +143,25 @@ export class MemorySystem {
     return this.tablePfn(va, level) * 4096 + (Math.floor(va / 2 ** (39 - 9 * level)) % 512) * 8;
   }
 
+  /** First frame of the data page holding `va`, allocated on first touch. */
+  private pagePfn(va: number): number {
+    const vpn = Math.floor(va / this.pageSize);
+    let pfn = this.pages.get(vpn);
+    if (pfn === undefined) {
+      pfn = this.allocFrames(this.pageSize / 4096);
+      this.pages.set(vpn, pfn);
+    }
+    return pfn;
+  }
+
   /**
    * Cold path: a page walk of `va` after misses in both TLB levels. Reads
    * the entries the page-walk caches do not hold through the data caches,
    * caches the upper entries it read, fills the TLBs. Returns the physical
-   * address (identity).
+   * address.
    */
-  private walk(va: number, isWrite: boolean, instr = false): number {
+  private walk(va: number, op: number): number {
+    const isWrite = op === OP_STORE;
     // Entries a full walk of this page size reads: 4 for 4K, 3 for 2M, 2 for 1G.
     const depth = WALK_LEVELS - (this.pageShift - 12) / 9;
     const reads = this.pwc.lookup(va, this.asid) - (WALK_LEVELS - depth);
@@ -136,17 +183,17 @@ export class MemorySystem {
     }
     const e = this.entry;
     e.pageShift = this.pageShift;
-    e.pfn = Math.floor(va / this.pageSize) * (this.pageSize / 4096);
+    e.pfn = this.pagePfn(va);
     e.flags = TLB_WRITE | TLB_USER | (isWrite ? TLB_DIRTY : 0);
-    this.tlb.fill(va, this.asid, e, { instr });
-    return va;
+    this.tlb.fill(va, this.asid, e, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
+    return e.pfn * 4096 + (va - Math.floor(va / this.pageSize) * this.pageSize);
   }
 
   /** Cold path: the walker writes D into the leaf entry and the TLB entry. */
   private setDirty(va: number): void {
     const depth = WALK_LEVELS - (this.pageShift - 12) / 9;
     this.caches.walk(this.entryAddr(va, depth - 1), true);
-    this.tlb.lastArray!.setFlags(this.tlb.lastSlot, TLB_DIRTY);
+    this.tlb.setFlags(va, this.asid, TLB_DIRTY);
     this.dirtyAssists++;
   }
 

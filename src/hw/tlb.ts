@@ -109,9 +109,9 @@ export class TlbArray {
   private readonly filled: Int32Array;
   private filledLen = 0;
   private readonly inList: Uint8Array;
-  /** First held size, inlined in the fast path. */
-  private readonly size0: number;
-  private readonly code0: number;
+  /** First held size, inlined in the fast path: 1 / size (exact, a power of two) and code * 8192. */
+  private readonly inv0: number;
+  private readonly codeKey0: number;
   private readonly sizes: Float64Array;
   private readonly codes: Int32Array;
 
@@ -128,8 +128,8 @@ export class TlbArray {
     this.pageShifts = [...opts.pageShifts];
     this.codes = Int32Array.from(this.pageShifts, codeOfShift);
     this.sizes = Float64Array.from(this.pageShifts, (s) => 2 ** s);
-    this.size0 = this.sizes[0];
-    this.code0 = this.codes[0];
+    this.inv0 = 1 / this.sizes[0];
+    this.codeKey0 = this.codes[0] * ASID_SPAN;
     this.key = new Float64Array(entries).fill(-1);
     this.pfn = new Float64Array(entries);
     this.flags = new Uint8Array(entries);
@@ -151,17 +151,46 @@ export class TlbArray {
    * replacement state. Precondition: 0 <= asid <= MAX_ASID.
    */
   probe(va: number, asid: number): number {
-    const vpn = Math.floor(va / this.size0);
+    const vpn = Math.floor(va * this.inv0);
     // `& setMask` takes the low bits of the double exactly (ToInt32 is modulo 2^32).
     const set = vpn & this.setMask;
-    const k = (vpn * 4 + this.code0) * ASID_SPAN;
-    const m = set * this.ways + this.mru[set];
+    const k = vpn * 32768 + this.codeKey0; // (vpn * 4 + code) * 8192
+    const base = set * this.ways;
+    const m = base + this.mru[set];
     const t = this.key[m];
-    if (t === k + asid || t === k + ASID_GLOBAL) {
-      this.counts[TLB_HITS]++;
+    if (t === k + asid || t === k + 4096) {
+      this.counts[0]++; // TLB_HITS
       return m;
     }
+    // The other ways of the first page size, still inline.
+    const key = this.key;
+    for (let i = base, end = base + this.ways; i < end; i++) {
+      const u = key[i];
+      if (u === k + asid || u === k + 4096) {
+        this.mru[set] = i - base;
+        this.policy.touch(set, i - base);
+        this.counts[0]++;
+        return i;
+      }
+    }
     return this.probeSlow(va, asid);
+  }
+
+  /**
+   * Finds the entry for `va` and `asid` (or a global one) without counting
+   * or touching replacement state. Returns the slot or -1. For cold paths.
+   */
+  find(va: number, asid: number): number {
+    for (let i = 0; i < this.sizes.length; i++) {
+      const vpn = Math.floor(va / this.sizes[i]);
+      const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
+      const base = (vpn & this.setMask) * this.ways;
+      for (let w = 0; w < this.ways; w++) {
+        const t = this.key[base + w];
+        if (t === k + asid || t === k + ASID_GLOBAL) return base + w;
+      }
+    }
+    return -1;
   }
 
   /** Physical address of `va` if translated here, else -1. Same side effects as probe(). */
@@ -198,9 +227,10 @@ export class TlbArray {
     this.flags[slot] |= bits;
   }
 
+  /** Cold path: the other page sizes held (the first was scanned by probe()). */
   private probeSlow(va: number, asid: number): number {
     const ways = this.ways;
-    for (let i = 0; i < this.sizes.length; i++) {
+    for (let i = 1; i < this.sizes.length; i++) {
       const vpn = Math.floor(va / this.sizes[i]);
       const set = vpn & this.setMask;
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;

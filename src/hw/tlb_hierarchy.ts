@@ -5,7 +5,7 @@
 // calls fill(). Defaults: Intel Skylake, from the Intel optimization manual's
 // TLB table (see docs/hardware.md). Simplifications: the L1 and STLB are
 // non-inclusive and filled together after a walk; no per-thread partitioning.
-import { TlbArray, TLB_HITS, type TlbEntry } from './tlb.js';
+import { TlbArray, TLB_HITS, TLB_MISSES, type TlbEntry } from './tlb.js';
 import type { ReplacementName } from './policies/replacement.js';
 
 export type PageSizeName = '4k' | '2m' | '1g';
@@ -49,10 +49,8 @@ export const SKYLAKE_TLB: TlbHierarchyConfig = {
   seed: 1,
 };
 
-/** Counter indices into TlbHierarchy.counts. */
-export const TLBH_D_ACCESSES = 0;
+/** Counter indices into TlbHierarchy.counts (accesses are the first L1 arrays' probes). */
 export const TLBH_D_L1_MISSES = 1;
-export const TLBH_I_ACCESSES = 2;
 export const TLBH_I_L1_MISSES = 3;
 /** STLB hits after an L1 miss (data + instruction). */
 export const TLBH_STLB_HITS = 4;
@@ -79,12 +77,12 @@ export class TlbHierarchy {
   readonly l1i: TlbArray[];
   readonly stlb: TlbArray[];
   readonly counts = new Float64Array(N_COUNTS);
-  /** Slot and array of the last hit, so the MMU can read or set its flags. */
-  lastArray: TlbArray | null = null;
-  lastSlot = -1;
+  /** TLB_* flags of the entry that served the last successful translation. */
+  lastFlags = 0;
   private readonly d0: TlbArray;
   private readonly i0: TlbArray;
   private readonly scratch: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
+  private readonly arrays: TlbArray[];
 
   constructor(config: TlbHierarchyConfig = SKYLAKE_TLB) {
     if (config.l1d.length === 0 || config.l1i.length === 0 || config.stlb.length === 0) {
@@ -95,6 +93,7 @@ export class TlbHierarchy {
     this.stlb = buildLevel('STLB', config.stlb, config.policy, config.seed + 200);
     this.d0 = this.l1d[0];
     this.i0 = this.l1i[0];
+    this.arrays = [...this.l1d, ...this.l1i, ...this.stlb];
   }
 
   /**
@@ -103,28 +102,27 @@ export class TlbHierarchy {
    * first L1 array, is one probe and one compare.
    */
   translateData(va: number, asid: number): number {
-    this.counts[TLBH_D_ACCESSES]++;
-    const s = this.d0.probe(va, asid);
-    if (s >= 0) {
-      this.lastArray = this.d0;
-      this.lastSlot = s;
-      return this.d0.physAddr(s, va);
-    }
-    this.counts[TLBH_D_L1_MISSES]++;
-    return this.l1Miss(this.l1d, va, asid);
+    return this.translate(va, asid, false);
   }
 
   /** Translates an instruction fetch; as translateData(), through the iTLB. */
   translateInstr(va: number, asid: number): number {
-    this.counts[TLBH_I_ACCESSES]++;
-    const s = this.i0.probe(va, asid);
+    return this.translate(va, asid, true);
+  }
+
+  /**
+   * Translates through the iTLB (isInstr) or the dTLB. One code path for
+   * both keeps the inlined hot path small (V8 inlines by bytecode budget).
+   */
+  translate(va: number, asid: number, isInstr: boolean): number {
+    const a = isInstr ? this.i0 : this.d0;
+    const s = a.probe(va, asid);
     if (s >= 0) {
-      this.lastArray = this.i0;
-      this.lastSlot = s;
-      return this.i0.physAddr(s, va);
+      this.lastFlags = a.flagsOf(s);
+      return a.physAddr(s, va);
     }
-    this.counts[TLBH_I_L1_MISSES]++;
-    return this.l1Miss(this.l1i, va, asid);
+    this.counts[isInstr ? 3 : 1]++; // TLBH_I_L1_MISSES : TLBH_D_L1_MISSES
+    return this.l1Miss(isInstr ? this.l1i : this.l1d, va, asid);
   }
 
   /**
@@ -136,8 +134,7 @@ export class TlbHierarchy {
     for (let i = 1; i < l1.length; i++) {
       const s = l1[i].probe(va, asid);
       if (s >= 0) {
-        this.lastArray = l1[i];
-        this.lastSlot = s;
+        this.lastFlags = l1[i].flagsOf(s);
         return l1[i].physAddr(s, va);
       }
     }
@@ -150,14 +147,12 @@ export class TlbHierarchy {
         e.pfn = arr.pfnOf(s);
         e.flags = arr.flagsOf(s);
         this.fillLevel(l1, va, asid, e);
-        this.lastArray = arr;
-        this.lastSlot = s;
+        this.lastFlags = e.flags;
         return arr.physAddr(s, va);
       }
     }
     this.counts[TLBH_WALKS]++;
-    this.lastArray = null;
-    this.lastSlot = -1;
+    this.lastFlags = 0;
     return -1;
   }
 
@@ -173,6 +168,18 @@ export class TlbHierarchy {
   fill(va: number, asid: number, e: TlbEntry, opts: { instr?: boolean } = {}): void {
     this.fillLevel(this.stlb, va, asid, e);
     this.fillLevel(opts.instr === true ? this.l1i : this.l1d, va, asid, e);
+  }
+
+  /**
+   * Sets TLB_* bits on every cached copy of the translation of `va` (the
+   * walker setting Dirty). Cold path: probes without counting.
+   */
+  setFlags(va: number, asid: number, bits: number): void {
+    for (const a of this.arrays) {
+      const s = a.find(va, asid);
+      if (s >= 0) a.setFlags(s, bits);
+    }
+    this.lastFlags |= bits;
   }
 
   /** INVLPG in every array. Returns the number of entries dropped. */
@@ -197,16 +204,18 @@ export class TlbHierarchy {
   }
 
   all(): TlbArray[] {
-    return [...this.l1d, ...this.l1i, ...this.stlb];
+    return [...this.arrays];
   }
 
   /** Summary counters by name. */
   stats(): { dAccesses: number; dL1Misses: number; iAccesses: number; iL1Misses: number; stlbHits: number; walks: number; hits: number } {
     const c = this.counts;
+    const accesses = (a: TlbArray) => a.counts[TLB_HITS] + a.counts[TLB_MISSES];
     return {
-      dAccesses: c[TLBH_D_ACCESSES],
+      // Every translation probes the first L1 array exactly once.
+      dAccesses: accesses(this.d0),
       dL1Misses: c[TLBH_D_L1_MISSES],
-      iAccesses: c[TLBH_I_ACCESSES],
+      iAccesses: accesses(this.i0),
       iL1Misses: c[TLBH_I_L1_MISSES],
       stlbHits: c[TLBH_STLB_HITS],
       walks: c[TLBH_WALKS],

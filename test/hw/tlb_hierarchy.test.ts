@@ -69,13 +69,14 @@ describe('hw/tlb_hierarchy', () => {
     h.checkInvariants();
   });
 
-  it('exposes the entry of the last hit so the MMU can set Dirty', () => {
+  it('exposes the flags of the last translation and lets the walker set Dirty in every copy', () => {
     const h = new TlbHierarchy();
     h.fill(0x3000, 1, e4k(3));
     h.translateData(0x3000, 1);
-    assert.equal(h.lastArray!.flagsOf(h.lastSlot) & TLB_DIRTY, 0);
-    h.lastArray!.setFlags(h.lastSlot, TLB_DIRTY);
+    assert.equal(h.lastFlags & TLB_DIRTY, 0);
+    h.setFlags(0x3000, 1, TLB_DIRTY);
     h.translateData(0x3000, 1);
-    assert.equal(h.lastArray!.flagsOf(h.lastSlot) & TLB_DIRTY, TLB_DIRTY);
+    assert.equal(h.lastFlags & TLB_DIRTY, TLB_DIRTY);
+    assert.ok(h.stlb[0].validEntries().every((e) => (e.flags & TLB_DIRTY) !== 0));
   });
 });
