@@ -6,6 +6,7 @@
 //
 //   npm run bench -- hw                      # 10^8 accesses
 //   HW_BENCH_ACCESSES=10000000 npm run bench -- hw
+import { loadavg } from 'node:os';
 import { bench, run as mitataRun, summary } from 'mitata';
 import { MemorySystem } from '../src/hw/memsys.js';
 import { Prng } from '../src/hw/prng.js';
@@ -128,9 +129,12 @@ function show(label: string, t: Throughput): void {
 export async function run(): Promise<void> {
   const total = Number(process.env.HW_BENCH_ACCESSES ?? 1e8);
   console.log('# hw: TLB + page-walk caches + caches (src/hw/memsys.ts), Skylake defaults, one core');
+  // Figures are CPU time of this thread; on a shared machine they still suffer from the load.
+  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   show('program-like, 10^6  ', throughput(Math.min(total, 1e6), 1, 2));
   show(`program-like, ${total.toExponential(0).replace('e+', '0^')}`, throughput(total, 1, 2));
   show('TLB-hostile (10% random over 64 MiB), 10^7', throughput(Math.min(total, 1e7), 2, 10));
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   // Hit paths in isolation (mitata reports time and allocations per iteration).
   const tlb = new TlbArray({ entries: 64, ways: 4, pageShifts: [12] });

@@ -3,8 +3,8 @@
 // lackey trace through the cachegrind-compatible simulator and prints the
 // counts under cachegrind's own event names. Without --cachegrind it replays
 // the trace through the hardware model (TLBs, page-walk caches, caches, cost
-// model) with virtual addresses standing in for physical ones, until the
-// kernel engine supplies page tables (TODO(#4)).
+// model) with the memory system's synthetic translation (hw/memsys.ts), until
+// the kernel engine supplies the process's page tables (TODO(#4)).
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { openLackey } from '../../workload/trace/lackey.js';
@@ -102,7 +102,7 @@ function formatHw(r: HwReport): string {
   const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(2)}%`);
   const refs = r.references;
   const out = [
-    'note: virtual addresses stand in for physical ones (no page tables yet), 4 KiB pages',
+    'note: synthetic translation until page tables exist: 4 KiB pages, frames in first-touch order',
     `references   ${refs.I + refs.L + refs.S + refs.M}  (I ${refs.I}, L ${refs.L}, S ${refs.S}, M ${refs.M})`,
     `dTLB         ${r.tlb.dAccesses} accesses, ${r.tlb.dL1Misses} L1 misses (${pct(r.tlb.dL1Misses, r.tlb.dAccesses)})`,
     `iTLB         ${r.tlb.iAccesses} accesses, ${r.tlb.iL1Misses} L1 misses (${pct(r.tlb.iL1Misses, r.tlb.iAccesses)})`,
