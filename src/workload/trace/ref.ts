@@ -8,6 +8,9 @@ export const REF_LOAD = 1;
 export const REF_STORE = 2;
 export const REF_MODIFY = 3;
 
+/** Records per batch that the readers fill before yielding. */
+export const BATCH_RECORDS = 65536;
+
 export interface RefBatch {
   /** Number of valid entries in the arrays below. */
   length: number;
@@ -17,4 +20,36 @@ export interface RefBatch {
   kind: Uint8Array;
   /** Bytes accessed, 0 where the format does not say. */
   size: Uint8Array;
+  /**
+   * Page number of each reference: floor(addr / 4096) for byte-addressed
+   * formats, the number itself for page- or object-granular ones (exact below
+   * 2^53 even where page * 4096 would not be).
+   */
+  page: Float64Array;
+  /**
+   * Dense ids 0, 1, 2... in order of first appearance, where the format stores
+   * them (mmsim's binary format); null otherwise. When set, a reader may leave
+   * `addr` and `page` unfilled unless asked for pages (see the reader's options).
+   */
+  id: Uint32Array | null;
+  /** Index of the next reference to the same page (Infinity: never), where the format stores it; else null. */
+  nextUse: Float64Array | null;
+}
+
+/** A batch with room for `capacity` records, no ids and no next-use column. */
+export function newRefBatch(capacity = BATCH_RECORDS): RefBatch {
+  return {
+    length: 0,
+    addr: new Float64Array(capacity),
+    kind: new Uint8Array(capacity),
+    size: new Uint8Array(capacity),
+    page: new Float64Array(capacity),
+    id: null,
+    nextUse: null,
+  };
+}
+
+/** True for the kinds that write memory (S and M). */
+export function isWriteKind(kind: number): boolean {
+  return kind >= REF_STORE;
 }

@@ -1,0 +1,222 @@
+// A core's cache hierarchy: split L1 (L1i, L1d) over shared lower levels
+// (L2, LLC), physically indexed, write-back and write-allocate, each lower
+// level inclusive of the ones above it or not. Counts, per access kind
+// (instruction, data, page-walk), which level served it, and DRAM reads and
+// writes. Defaults: Intel Skylake client (docs/hardware.md).
+// Simplifications: one line size for all levels; a write-back that misses a
+// lower level allocates there without reading DRAM (whole-line write); an L1
+// victim is written back before the missing line is fetched; no prefetching
+// and no coherence traffic between cores.
+//
+//   fetch / load / store / walk read
+//        |            |
+//      [L1i]        [L1d]        miss -> next level, victim -> write-back below
+//         \          /
+//          [ L2 ]                inclusive level evicts -> invalidate above
+//          [ LLC ]
+//          [ DRAM ]
+import { CacheLevel, type CacheLevelConfig } from './cache.js';
+
+export interface CacheHierarchyConfig {
+  l1i: CacheLevelConfig;
+  l1d: CacheLevelConfig;
+  /** Shared levels below L1, nearest first (e.g. [L2, LLC]); may be empty. */
+  lower: CacheLevelConfig[];
+}
+
+/**
+ * Intel Skylake client (e.g. Core i7-6700K): L1i and L1d 32 KiB 8-way, L2
+ * 256 KiB 4-way (non-inclusive), L3 8 MiB 16-way inclusive; 64 B lines.
+ * Replacement is modelled as LRU (Intel does not document its policies).
+ */
+export const SKYLAKE_CACHES: CacheHierarchyConfig = {
+  l1i: { name: 'L1i', sizeBytes: 32 * 1024, ways: 8, lineBytes: 64 },
+  l1d: { name: 'L1d', sizeBytes: 32 * 1024, ways: 8, lineBytes: 64 },
+  lower: [
+    { name: 'L2', sizeBytes: 256 * 1024, ways: 4, lineBytes: 64 },
+    { name: 'LLC', sizeBytes: 8 * 1024 * 1024, ways: 16, lineBytes: 64, inclusive: true },
+  ],
+};
+
+/** Operations of access(); the codes of lackey's I, L and S (workload/trace/ref.ts). */
+export const OP_FETCH = 0;
+export const OP_LOAD = 1;
+export const OP_STORE = 2;
+
+/** Access kinds, for the served-by counters. */
+export const KIND_INSTR = 0;
+export const KIND_DATA = 1;
+export const KIND_WALK = 2;
+const N_KINDS = 3;
+
+export class CacheHierarchy {
+  readonly l1i: CacheLevel;
+  readonly l1d: CacheLevel;
+  readonly lower: CacheLevel[];
+  readonly lineBytes: number;
+  /**
+   * servedBy[kind * levels + k]: line accesses of a kind served at level k,
+   * where k = 0 is L1, 1..lower.length the lower levels, and the last is DRAM.
+   */
+  readonly servedBy: Float64Array;
+  /** Number of levels in servedBy rows: L1 + lower + DRAM. */
+  readonly levels: number;
+  /** Lines read from and written to DRAM. */
+  dramReads = 0;
+  dramWrites = 0;
+  /** Lines invalidated above by inclusive levels' evictions. */
+  backInvalidations = 0;
+
+  private readonly lineInv: number;
+  /** Index of servedBy[KIND_DATA][L1]. */
+  private readonly dataL1: number;
+  /** above[k]: the levels above lower level k (1-based), for back-invalidation. */
+  private readonly above: CacheLevel[][];
+
+  constructor(config: CacheHierarchyConfig = SKYLAKE_CACHES) {
+    const all = [config.l1i, config.l1d, ...config.lower];
+    const line = config.l1d.lineBytes;
+    for (const c of all) {
+      if (c.lineBytes !== line) throw new Error(`${c.name}: line size ${c.lineBytes} differs from L1d's ${line} (one line size per hierarchy)`);
+    }
+    this.l1i = new CacheLevel(config.l1i);
+    this.l1d = new CacheLevel(config.l1d);
+    this.lower = config.lower.map((c) => new CacheLevel(c));
+    this.lineBytes = line;
+    this.lineInv = 1 / line;
+    this.levels = this.lower.length + 2;
+    this.servedBy = new Float64Array(N_KINDS * this.levels);
+    this.dataL1 = KIND_DATA * this.levels;
+    this.above = [[], ...this.lower.map((_, i) => [this.l1i, this.l1d, ...this.lower.slice(0, i)])];
+  }
+
+  /** A data load (isWrite false) or store of `size` >= 1 bytes at physical address `pa`. */
+  data(pa: number, size: number, isWrite: boolean): void {
+    this.access(pa, size, isWrite ? OP_STORE : OP_LOAD);
+  }
+
+  /** An instruction fetch of `size` >= 1 bytes at `pa`. */
+  fetch(pa: number, size: number): void {
+    this.access(pa, size, OP_FETCH);
+  }
+
+  /**
+   * One access (OP_FETCH, OP_LOAD or OP_STORE) of `size` >= 1 bytes at `pa`.
+   * An access that straddles two lines is two line accesses. The common
+   * case, an L1 hit on the set's last-used way, is all inlined here, in one
+   * code path for the three operations (V8 inlines by bytecode budget).
+   */
+  access(pa: number, size: number, op: number): void {
+    const line = Math.floor(pa * this.lineInv);
+    if (Math.floor((pa + size - 1) * this.lineInv) !== line) {
+      this.straddle(line, op);
+      return;
+    }
+    const l1 = op === OP_FETCH ? this.l1i : this.l1d;
+    if (l1.access(line, op === OP_STORE)) this.servedBy[op === OP_FETCH ? 0 : this.dataL1]++;
+    else this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
+  }
+
+  private straddle(line: number, op: number): void {
+    for (let l = line; l <= line + 1; l++) {
+      if (op === OP_FETCH) this.instrLine(l);
+      else this.dataLine(l, op === OP_STORE, KIND_DATA);
+    }
+  }
+
+  /**
+   * A page-walk read (isWrite false) or an Accessed/Dirty-bit update of the
+   * 8-byte entry at `pa`. Walks go through L1d, as on Intel cores since Haswell.
+   * Returns the level that served it (0 = L1 ... levels - 1 = DRAM).
+   */
+  walk(pa: number, isWrite: boolean): number {
+    return this.dataLine(Math.floor(pa * this.lineInv), isWrite, KIND_WALK);
+  }
+
+  private dataLine(line: number, isWrite: boolean, kind: number): number {
+    if (this.l1d.access(line, isWrite)) {
+      this.servedBy[kind * this.levels]++;
+      return 0;
+    }
+    return this.missBelow(this.l1d, line, kind);
+  }
+
+  private instrLine(line: number): void {
+    if (this.l1i.access(line, false)) {
+      this.servedBy[KIND_INSTR * this.levels]++;
+      return;
+    }
+    this.missBelow(this.l1i, line, KIND_INSTR);
+  }
+
+  /**
+   * Cold path: `l1` missed `line` and allocated it. Its victim is written
+   * back first (so an inclusive level evicting that same line while the
+   * fetch fills it cannot leave a copy behind), then the line is fetched.
+   */
+  private missBelow(l1: CacheLevel, line: number, kind: number): number {
+    if (l1.evictedLine >= 0) this.evicted(0, l1.evictedLine, l1.evictedDirty);
+    let k = 1;
+    for (; k <= this.lower.length; k++) {
+      const c = this.lower[k - 1];
+      if (c.access(line, false)) break;
+      if (c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
+    }
+    if (k > this.lower.length) this.dramReads++;
+    this.servedBy[kind * this.levels + k]++;
+    return k;
+  }
+
+  /**
+   * A line left level k (0 = an L1): an inclusive level invalidates its
+   * copies above (their dirty data joins the write-back), then dirty data is
+   * written back to level k + 1.
+   */
+  private evicted(k: number, line: number, dirty: number): void {
+    let isDirty = dirty === 1;
+    if (k > 0 && this.lower[k - 1].inclusive) {
+      const above = this.above[k];
+      for (let i = 0; i < above.length; i++) {
+        const c = above[i];
+        const d = c.invalidate(line);
+        if (d >= 0) {
+          this.backInvalidations++;
+          if (d === 1) isDirty = true;
+        }
+      }
+    }
+    if (isDirty) this.writeBack(k + 1, line);
+  }
+
+  /** Writes a dirty line into level k (1-based into lower; past the end is DRAM), allocating on a miss. */
+  private writeBack(k: number, line: number): void {
+    if (k > this.lower.length) {
+      this.dramWrites++;
+      return;
+    }
+    const c = this.lower[k - 1];
+    if (!c.access(line, true) && c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
+  }
+
+  /** Line accesses of `kind` served at each level (L1, lower..., DRAM). */
+  served(kind: number): number[] {
+    return Array.from(this.servedBy.subarray(kind * this.levels, (kind + 1) * this.levels));
+  }
+
+  all(): CacheLevel[] {
+    return [this.l1i, this.l1d, ...this.lower];
+  }
+
+  /** Per-level invariants plus inclusion: every line above an inclusive level is in it. */
+  checkInvariants(): void {
+    for (const c of this.all()) c.checkInvariants();
+    this.lower.forEach((c, i) => {
+      if (!c.inclusive) return;
+      for (const up of [this.l1i, this.l1d, ...this.lower.slice(0, i)]) {
+        for (const line of up.lines()) {
+          if (!c.contains(line)) throw new Error(`${c.name} is inclusive but lacks line ${line} held by ${up.name}`);
+        }
+      }
+    });
+  }
+}
