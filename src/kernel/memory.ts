@@ -69,8 +69,23 @@ export function vmNormalPage(k: Kernel, e: number): number {
   return k.pt.flags[e]! & PTE_SPECIAL ? NO_PFN : k.pt.val[e]!;
 }
 
+/**
+ * The fault context of the current fault. Faults never nest (a fault handler
+ * does not fault), so one object is reused rather than allocated per fault.
+ */
+const VMF: VmFault = { vma: null as unknown as Vma, address: 0, flags: 0, pgoff: 0, pmdE: 0, page: NO_PFN, cowPage: NO_PFN, preallocPte: -1 };
+
 function newVmf(vma: Vma, address: number, flags: number, pmdE: number): VmFault {
-  return { vma, address, flags, pgoff: vma.pageIndex(address), pmdE, page: NO_PFN, cowPage: NO_PFN, preallocPte: -1 };
+  const v = VMF;
+  v.vma = vma;
+  v.address = address;
+  v.flags = flags;
+  v.pgoff = vma.pageIndex(address);
+  v.pmdE = pmdE;
+  v.page = NO_PFN;
+  v.cowPage = NO_PFN;
+  v.preallocPte = -1;
+  return v;
 }
 
 /**

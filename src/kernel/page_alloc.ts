@@ -192,6 +192,25 @@ export class BuddyAllocator {
    * Frames come back with flags 0 and refcount 1 on the first frame.
    */
   alloc(order: number, highestZone: number, wmark: number): number {
+    if (order === 0) {
+      // Fast path: an order-0 page straight off the free list of the preferred zone.
+      const z = this.zones[Math.min(highestZone, this.zones.length - 1)]!;
+      const pfn = z.freeHead[0]!;
+      if (pfn !== NO_PFN && z.freePages > z.watermark[wmark]! + (highestZone > z.id ? z.lowmemReserve[highestZone]! : 0)) {
+        this.listDel(z, pfn, 0);
+        z.freePages--;
+        const p = this.pages;
+        p.flags[pfn] = 0;
+        p.mapcount[pfn] = 0;
+        p.mapping[pfn] = 0;
+        p.head[pfn] = pfn;
+        p.refcount[pfn] = 1;
+        p.order[pfn] = 0;
+        this.vmstat.v[VM.nr_free_pages]!--;
+        this.vmstat.v[VM.pgalloc_dma + z.id]!++;
+        return pfn;
+      }
+    }
     for (let zi = Math.min(highestZone, this.zones.length - 1); zi >= 0; zi--) {
       const z = this.zones[zi]!;
       if (z.managed === 0) continue;
