@@ -118,6 +118,8 @@ function opLine(op: Op, id: (name: string) => number): string {
       return `exit ${op.target}`;
     case 'echo':
       return 'nop';
+    case 'exec':
+      throw new KernelRunnerError(`line ${op.line}: exec is a simulator-only operation; the real-kernel runner does not run it`);
   }
 }
 

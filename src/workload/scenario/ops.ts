@@ -74,6 +74,7 @@ export type Op = OpBase &
     | { op: 'in'; target: number }
     | { op: 'exit'; target: number }
     | { op: 'echo'; words: string[] }
+    | { op: 'exec'; path: string; textPages: number; dataPages: number; bssPages: number; stackPages: number }
   );
 
 export type OpName = Op['op'];

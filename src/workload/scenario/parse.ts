@@ -164,6 +164,7 @@ const USAGE: Record<string, string> = {
   in: 'in NAME',
   exit: 'exit NAME',
   echo: 'echo WORDS...',
+  exec: 'exec [PATH] [text=N] [data=N] [bss=N] [stack=N]',
 };
 
 export interface ParseOptions {
@@ -415,6 +416,25 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       case 'echo':
         ops.push({ ...base, op, words: args });
         break;
+      case 'exec': {
+        // Extension (simulator only): replace the process image; its mappings are gone.
+        let path = '/usr/bin/app';
+        const size: Record<string, number> = { text: 16, data: 2, bss: 2, stack: 33 };
+        for (const a of args) {
+          const eq = a.indexOf('=');
+          if (eq < 0) {
+            path = a;
+            continue;
+          }
+          const key = a.slice(0, eq);
+          if (!(key in size)) fail(`exec: unknown option '${key}'`);
+          size[key] = pages(a.slice(eq + 1), key);
+        }
+        if (size.stack! < 1) fail('exec: stack must be at least 1 page');
+        ops.push({ ...base, op: 'exec', path, textPages: size.text!, dataPages: size.data!, bssPages: size.bss!, stackPages: size.stack! });
+        names[cur] = new Set();
+        break;
+      }
     }
   }
   return { machine, hasMachineLine, ops, procs };

@@ -5,6 +5,7 @@
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
+import { execve } from '../../kernel/exec.js';
 import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
 import { ACCESS_SIGBUS } from '../../kernel/memory.js';
@@ -239,6 +240,13 @@ export class SimRun {
         k.exit(child.task);
         // Descendants of the exited process are gone too.
         for (let i = 0; i < this.procs.length; i++) if (this.procs[i]?.task.exited) this.procs[i] = null;
+        return { kind: 'none' };
+      }
+      case 'exec': {
+        const r = execve(k, task, { path: op.path, headerPages: 1, textPages: op.textPages, rodataPages: 4, dataPages: op.dataPages, bssPages: op.bssPages, stackPages: op.stackPages });
+        if (r < 0) return { kind: 'error', message: `exec: ${errnoName(r)}` };
+        ps.maps.clear();
+        ps.nextSlot = SLOT_BASE;
         return { kind: 'none' };
       }
       case 'in':
