@@ -8,23 +8,30 @@
 #   scripts/capture-goldens.sh            all scenarios
 #   scripts/capture-goldens.sh NAME...    only these (names or paths)
 #   scripts/capture-goldens.sh --check    compare with the committed goldens, write nothing
+#   scripts/capture-goldens.sh --examples the same for examples/*.scn, goldens in
+#                                         test/kernel/examples/ (simulator-only ones skipped)
 #
 # Exit status: 0 when every scenario was captured (or matched), 1 otherwise.
 # Run it on an otherwise idle machine, as root (pagemap needs /proc/kpageflags).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir=test/kernel/scenarios
+outdir=$dir
 check=0
 names=()
 for a in "$@"; do
   case "$a" in
     --check) check=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --examples) dir=examples; outdir=test/kernel/examples; mkdir -p "$outdir" ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) n=$(basename "$a"); names+=("${n%.scn}") ;;
   esac
 done
 if [ ${#names[@]} -eq 0 ]; then
-  for f in "$dir"/*.scn; do n=$(basename "$f"); names+=("${n%.scn}"); done
+  for f in "$dir"/*.scn; do
+    grep -q '(Simulator only' "$f" && continue
+    n=$(basename "$f"); names+=("${n%.scn}")
+  done
 fi
 
 tmp=$(mktemp -d)
@@ -44,7 +51,7 @@ run() {
 }
 for n in "${names[@]}"; do
   scn="$dir/$n.scn"
-  out="$dir/$n.out"
+  out="$outdir/$n.out"
   if [ ! -f "$scn" ]; then echo "FAIL $n: no such scenario $scn" >&2; failed=1; continue; fi
   run "$scn" "$tmp/a" || { failed=1; continue; }
   run "$scn" "$tmp/b" || { failed=1; continue; }

@@ -1,2 +1,17 @@
 // The public API of mmsim. Nothing outside this file is public.
+
+// A simulated machine and its processes.
+export { Machine, Process, SyscallError, SignalError, parseSize } from './api/machine.js';
+export type { MachineOptions, MmapOptions, MapFlag, ProtString, Size } from './api/machine.js';
+export type { ProgramImage } from './kernel/exec.js';
+export type { Advice } from './kernel/madvise.js';
+export { DEFAULT_MACHINE, machineLine } from './kernel/machine.js';
+export type { MachineConfig, ThpMode, ThpDefrag } from './kernel/machine.js';
+
+// Scenarios: parse, run in the simulator, format as the kernel would print.
+export { parseScenario, ScenarioError } from './workload/scenario/parse.js';
+export type { Program } from './workload/scenario/parse.js';
+export { runSim } from './workload/scenario/sim_runner.js';
+export { formatRun } from './workload/scenario/format.js';
+
 export { PAGE_SIZE, PAGE_SHIFT } from './hw/addr.js';

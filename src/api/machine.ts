@@ -1,0 +1,366 @@
+// The library API: a simulated machine and its processes, with system calls
+// as methods and /proc files as strings. A thin, typed layer over kernel/.
+//
+//   const m = new Machine({ memtotal: '8G' });
+//   const p = m.spawn('app');
+//   const a = p.mmap({ pages: 64, prot: 'rw', flags: ['private', 'anonymous'] });
+//   p.write(a, 1); p.read(a);
+//   const c = p.fork('child');
+//   p.smaps(); m.meminfo();
+import { userAccess } from '../kernel/access.js';
+import { errnoName } from '../kernel/errno.js';
+import { DEFAULT_IMAGE, execve, sysBrk, type ProgramImage } from '../kernel/exec.js';
+import { createFile, fadviseDontneed, fsync, openFile, preadByte, truncateFile, unlinkFile } from '../kernel/file_io.js';
+import { Kernel } from '../kernel/kernel.js';
+import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../kernel/machine.js';
+import { sysMadvise, type Advice } from '../kernel/madvise.js';
+import { ACCESS_OOM, ACCESS_SIGBUS } from '../kernel/memory.js';
+import { sysMlock, sysMunlock } from '../kernel/mlock.js';
+import {
+  doMmap,
+  doMunmap,
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_LOCKED,
+  MAP_NORESERVE,
+  MAP_POPULATE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+} from '../kernel/mmap.js';
+import { sysMprotect } from '../kernel/mprotect.js';
+import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../kernel/mremap.js';
+import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, sysMsync } from '../kernel/msync.js';
+import type { Task } from '../kernel/task.js';
+import { procMeminfo, procVmstat } from '../report/proc_meminfo.js';
+import { pagemapCode } from '../report/proc_pid_pagemap.js';
+import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../report/proc_pid_smaps.js';
+import { procPidStatm, procPidStatus } from '../report/proc_pid_status.js';
+
+/** A size: bytes as a number, or a string with a K, M, G or T suffix ("8G"). */
+export type Size = number | string;
+
+/** Bytes of a Size. `parseSize('2M')` is 2097152. */
+export function parseSize(s: Size): number {
+  if (typeof s === 'number') return s;
+  const m = /^(\d+)([KMGT]?)$/i.exec(s.trim());
+  if (!m) throw new RangeError(`bad size '${s}' (expected N, NK, NM, NG or NT)`);
+  const mult = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  return Number(m[1]) * mult;
+}
+
+export interface MachineOptions {
+  /** RAM (MemTotal). Default: the reference machine's 24 GiB. */
+  memtotal?: Size;
+  swap?: Size;
+  cpus?: number;
+  overcommitMemory?: 0 | 1 | 2;
+  overcommitRatio?: number;
+  thp?: ThpMode;
+  thpDefrag?: ThpDefrag;
+  thpZeroPage?: boolean;
+  faultAroundKb?: number;
+  readAheadKb?: number;
+  minFreeKbytes?: number;
+}
+
+/** A system call failed: `errno` is its symbolic name (ENOMEM, EINVAL...). */
+export class SyscallError extends Error {
+  constructor(
+    readonly syscall: string,
+    readonly errno: string,
+  ) {
+    super(`${syscall}: ${errno}`);
+    this.name = 'SyscallError';
+  }
+}
+
+/** An access raised a signal (SIGSEGV or SIGBUS) at `address`. */
+export class SignalError extends Error {
+  constructor(
+    readonly signal: 'SIGSEGV' | 'SIGBUS' | 'OOM',
+    readonly address: number,
+  ) {
+    super(`${signal} at 0x${address.toString(16)}`);
+    this.name = 'SignalError';
+  }
+}
+
+export type ProtString = 'none' | 'r' | 'w' | 'x' | 'rw' | 'rx' | 'wx' | 'rwx';
+export type MapFlag = 'private' | 'shared' | 'anonymous' | 'fixed' | 'fixed_noreplace' | 'populate' | 'noreserve' | 'locked';
+
+export interface MmapOptions {
+  /** Length in pages (or give `length` in bytes). */
+  pages?: number;
+  length?: Size;
+  prot: ProtString;
+  flags: MapFlag[];
+  /** File path for a file mapping (omit with 'anonymous'). */
+  file?: string;
+  /** File offset in pages. */
+  offset?: number;
+  /** Address hint, or the address for 'fixed' / 'fixed_noreplace'. */
+  addr?: number;
+}
+
+function prot(p: ProtString): number {
+  if (p === 'none') return 0;
+  return (p.includes('r') ? PROT_READ : 0) | (p.includes('w') ? PROT_WRITE : 0) | (p.includes('x') ? PROT_EXEC : 0);
+}
+
+const FLAG_BITS: Record<MapFlag, number> = {
+  private: MAP_PRIVATE,
+  shared: MAP_SHARED,
+  anonymous: MAP_ANONYMOUS,
+  fixed: MAP_FIXED,
+  fixed_noreplace: MAP_FIXED_NOREPLACE,
+  populate: MAP_POPULATE,
+  noreserve: MAP_NORESERVE,
+  locked: MAP_LOCKED,
+};
+
+function check(syscall: string, ret: number): number {
+  if (ret < 0) throw new SyscallError(syscall, errnoName(ret));
+  return ret;
+}
+
+/** A simulated Linux machine. */
+export class Machine {
+  /** The simulated kernel, for callers who need more than this API offers. */
+  readonly kernel: Kernel;
+
+  constructor(opts: MachineOptions = {}) {
+    const cfg: MachineConfig = { ...DEFAULT_MACHINE };
+    if (opts.memtotal !== undefined) cfg.memtotalKb = Math.floor(parseSize(opts.memtotal) / 1024);
+    if (opts.swap !== undefined) cfg.swapKb = Math.floor(parseSize(opts.swap) / 1024);
+    if (opts.cpus !== undefined) cfg.cpus = opts.cpus;
+    if (opts.overcommitMemory !== undefined) cfg.overcommitMemory = opts.overcommitMemory;
+    if (opts.overcommitRatio !== undefined) cfg.overcommitRatio = opts.overcommitRatio;
+    if (opts.thp !== undefined) cfg.thp = opts.thp;
+    if (opts.thpDefrag !== undefined) cfg.thpDefrag = opts.thpDefrag;
+    if (opts.thpZeroPage !== undefined) cfg.thpZeroPage = opts.thpZeroPage;
+    if (opts.faultAroundKb !== undefined) cfg.faultAroundKb = opts.faultAroundKb;
+    if (opts.readAheadKb !== undefined) cfg.readAheadKb = opts.readAheadKb;
+    if (opts.minFreeKbytes !== undefined) cfg.minFreeKbytes = opts.minFreeKbytes;
+    if (cfg.memtotalKb < 16384) throw new RangeError('memtotal must be at least 16M');
+    this.kernel = new Kernel(cfg);
+  }
+
+  /**
+   * Starts a process running a program image (see kernel/exec.ts); with
+   * `{ image: null }` the process starts with an empty address space.
+   */
+  spawn(name: string, opts: { image?: Partial<ProgramImage> | null } = {}): Process {
+    const task = this.kernel.spawn(name);
+    if (opts.image !== null) check('execve', execve(this.kernel, task, { ...DEFAULT_IMAGE, ...opts.image }));
+    task.comm = name;
+    return new Process(this, task);
+  }
+
+  /** Creates (or replaces) a file of `pages` pages of byte `fill`, written `chunk` pages per write. */
+  file(path: string, pages: number, opts: { fill?: number; chunk?: number } = {}): void {
+    createFile(this.kernel, path, pages, opts.fill ?? 7, opts.chunk ?? 1);
+  }
+
+  /** truncate(2) to `bytes`. */
+  truncate(path: string, bytes: number): void {
+    const inode = this.kernel.fs.lookup(path);
+    if (!inode) throw new SyscallError('truncate', 'ENOENT');
+    truncateFile(this.kernel, inode, bytes);
+  }
+
+  /** fsync(2) then posix_fadvise(DONTNEED): evicts the file's clean, unmapped cache pages. */
+  dropcache(path: string): void {
+    const inode = this.kernel.fs.lookup(path);
+    if (!inode) throw new SyscallError('fadvise', 'ENOENT');
+    fadviseDontneed(this.kernel, inode);
+  }
+
+  fsync(path: string): void {
+    const inode = this.kernel.fs.lookup(path);
+    if (!inode) throw new SyscallError('fsync', 'ENOENT');
+    fsync(this.kernel, inode);
+  }
+
+  unlink(path: string): void {
+    check('unlink', unlinkFile(this.kernel, path));
+  }
+
+  /** The first byte of each of `count` pages of a file from `first`, read with pread(2); -1 past EOF. */
+  pread(path: string, first: number, count = 1): number[] {
+    const f = openFile(this.kernel, path, false);
+    if (typeof f === 'number') throw new SyscallError('open', errnoName(f));
+    const out: number[] = [];
+    for (let i = first; i < first + count; i++) out.push(preadByte(this.kernel, f, i));
+    return out;
+  }
+
+  meminfo(): string {
+    return procMeminfo(this.kernel);
+  }
+
+  vmstat(): string {
+    return procVmstat(this.kernel);
+  }
+
+  /** One /proc/vmstat counter by name. */
+  counter(name: string): number {
+    const line = this.vmstat()
+      .split('\n')
+      .find((l) => l.startsWith(name + ' '));
+    if (!line) throw new RangeError(`no /proc/vmstat counter '${name}'`);
+    return Number(line.slice(name.length + 1));
+  }
+
+  /** Global consistency checks; an empty list when the simulated state is sound. */
+  checkInvariants(): string[] {
+    return this.kernel.checkInvariants();
+  }
+}
+
+/** A process of a Machine. */
+export class Process {
+  constructor(
+    readonly machine: Machine,
+    readonly task: Task,
+  ) {}
+
+  get pid(): number {
+    return this.task.pid;
+  }
+
+  private get k(): Kernel {
+    return this.machine.kernel;
+  }
+
+  /** Faults since the process started: minor (no I/O) and major. */
+  get faults(): { minflt: number; majflt: number } {
+    return { minflt: this.task.minFlt, majflt: this.task.majFlt };
+  }
+
+  /** mmap(2); returns the address, throws SyscallError. */
+  mmap(o: MmapOptions): number {
+    const len = o.length !== undefined ? parseSize(o.length) : (o.pages ?? 0) * 4096;
+    let flags = 0;
+    for (const f of o.flags) flags |= FLAG_BITS[f];
+    let file = null;
+    if (o.file !== undefined) {
+      const f = openFile(this.k, o.file, (flags & MAP_SHARED) !== 0 && o.prot.includes('w'));
+      if (typeof f === 'number') throw new SyscallError('open', errnoName(f));
+      file = f;
+    } else flags |= MAP_ANONYMOUS;
+    return check('mmap', doMmap(this.k, this.task, { addr: o.addr ?? 0, len, prot: prot(o.prot), flags, file, offset: (o.offset ?? 0) * 4096 }));
+  }
+
+  munmap(addr: number, length: Size): void {
+    check('munmap', doMunmap(this.k, this.task.mm!, addr, parseSize(length)));
+  }
+
+  mprotect(addr: number, length: Size, p: ProtString): void {
+    check('mprotect', sysMprotect(this.k, this.task, addr, parseSize(length), prot(p)));
+  }
+
+  madvise(addr: number, length: Size, advice: Advice): void {
+    check('madvise', sysMadvise(this.k, this.task, addr, parseSize(length), advice));
+  }
+
+  mlock(addr: number, length: Size): void {
+    check('mlock', sysMlock(this.k, this.task, addr, parseSize(length)));
+  }
+
+  munlock(addr: number, length: Size): void {
+    check('munlock', sysMunlock(this.k, this.task, addr, parseSize(length)));
+  }
+
+  msync(addr: number, length: Size, mode: 'sync' | 'async' | 'invalidate' = 'sync'): void {
+    check('msync', sysMsync(this.k, this.task, addr, parseSize(length), mode === 'sync' ? MS_SYNC : mode === 'async' ? MS_ASYNC : MS_INVALIDATE));
+  }
+
+  /** mremap(2); with `to` the mapping moves there (MREMAP_MAYMOVE|FIXED). Returns the new address. */
+  mremap(addr: number, oldLength: Size, newLength: Size, to?: number): number {
+    const flags = to === undefined ? 0 : MREMAP_MAYMOVE | MREMAP_FIXED;
+    return check('mremap', sysMremap(this.k, this.task, addr, parseSize(oldLength), parseSize(newLength), flags, to ?? 0));
+  }
+
+  /** brk(2): returns the new (or, on failure, unchanged) break. */
+  brk(addr: number): number {
+    return sysBrk(this.k, this.task, addr);
+  }
+
+  /** The current program break. */
+  get programBreak(): number {
+    return this.task.mm!.brk;
+  }
+
+  private access(addr: number, write: boolean): number {
+    const pfn = userAccess(this.k, this.task, addr, write);
+    if (pfn < 0) throw new SignalError(-pfn === ACCESS_SIGBUS ? 'SIGBUS' : -pfn === ACCESS_OOM ? 'OOM' : 'SIGSEGV', addr);
+    return pfn;
+  }
+
+  /** Stores byte `value` at `addr`, faulting as the CPU would; throws SignalError. */
+  write(addr: number, value: number): void {
+    this.k.mem.write(this.access(addr, true), addr % 4096, value & 255);
+  }
+
+  /** Loads the byte at `addr`; throws SignalError. */
+  read(addr: number): number {
+    return this.k.mem.read(this.access(addr, false), addr % 4096);
+  }
+
+  /** Touches the first byte of `pages` pages from `addr` (every `step`), reading or writing `value`. */
+  touch(addr: number, pages: number, opts: { write?: boolean; value?: number; step?: number } = {}): void {
+    const step = opts.step ?? 1;
+    for (let i = 0; i < pages; i += step) {
+      if (opts.write) this.write(addr + i * 4096, opts.value ?? 1);
+      else this.read(addr + i * 4096);
+    }
+  }
+
+  /** fork(2): a child with a copy-on-write copy of this address space. */
+  fork(name = this.task.comm): Process {
+    const t = this.k.fork(this.task, name);
+    if (typeof t === 'number') throw new SyscallError('fork', errnoName(t));
+    return new Process(this.machine, t);
+  }
+
+  /** execve(2) of a program image. */
+  exec(image: Partial<ProgramImage> = {}): void {
+    check('execve', execve(this.k, this.task, { ...DEFAULT_IMAGE, ...image }));
+  }
+
+  /** exit(2): the address space goes; the parent reaps the process. */
+  exit(): void {
+    this.k.exit(this.task);
+  }
+
+  maps(): string {
+    return procPidMaps(this.task);
+  }
+
+  smaps(): string {
+    return procPidSmaps(this.k, this.task);
+  }
+
+  smapsRollup(): string {
+    return procPidSmapsRollup(this.k, this.task);
+  }
+
+  status(): string {
+    return procPidStatus(this.k, this.task);
+  }
+
+  statm(): string {
+    return procPidStatm(this.task);
+  }
+
+  /** Residency codes of `pages` pages from `addr`: . z a A f F (see docs/scenario-format.md). */
+  pagemap(addr: number, pages: number): string {
+    let s = '';
+    for (let i = 0; i < pages; i++) s += pagemapCode(this.k, this.task, addr + i * 4096);
+    return s;
+  }
+}
