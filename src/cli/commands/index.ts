@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { register as diff } from './diff.js';
 import { register as kernel } from './kernel.js';
+import { register as ostep } from './ostep.js';
 import { register as proc } from './proc.js';
 import { register as run } from './run.js';
 import { register as tour } from './tour.js';
 import { register as trace } from './trace_replay_dev.js';
 
-export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace];
+export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, ostep];
