@@ -10,6 +10,7 @@ import type { Mm, Vma } from '../kernel/mm_types.js';
 import { PG_anon, PG_dirty, PG_referenced, PG_swapbacked } from '../kernel/page.js';
 import { pmdLookup } from '../kernel/pgtable.js';
 import type { Task } from '../kernel/task.js';
+import type { SmapsVma } from './smaps_parse.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, VM_EXEC, vmFlagMnemonics } from '../kernel/vm_flags.js';
 
 const PSS_SHIFT = 2 ** 12;
@@ -176,9 +177,13 @@ export function vmaName(vma: Vma, mm: Mm): string {
 }
 
 /** show_vma_header_prefix() + name, padded so the name starts at column 74. */
+/** The 4-character permission field: r/w/x, then s for any MAP_SHARED mapping, else p. */
+function permString(f: number): string {
+  return (f & VM_READ ? 'r' : '-') + (f & VM_WRITE ? 'w' : '-') + (f & VM_EXEC ? 'x' : '-') + (f & VM_MAYSHARE ? 's' : 'p');
+}
+
 export function mapsLine(vma: Vma, mm: Mm): string {
-  const f = vma.flags;
-  const perms = (f & VM_READ ? 'r' : '-') + (f & VM_WRITE ? 'w' : '-') + (f & VM_EXEC ? 'x' : '-') + (f & VM_MAYSHARE ? 's' : 'p');
+  const perms = permString(vma.flags);
   let dev = '00:00';
   let ino = 0;
   let off = 0;
@@ -230,6 +235,48 @@ export function procPidMaps(task: Task): string {
   const mm = task.mm;
   if (!mm) return '';
   return mm.vmas.map((v) => mapsLine(v, mm) + '\n').join('');
+}
+
+/**
+ * The smaps block of one VMA as a parsed record (the same numbers the text
+ * prints, truncated to kB the same way), for reports that would otherwise
+ * print the text and read it back.
+ */
+export function smapsVmaRecord(k: Kernel, vma: Vma): SmapsVma {
+  const mss = emptyStats();
+  gatherStats(k, vma, mss);
+  const fields = new Map<string, number>();
+  fields.set('Size', Math.floor((vma.end - vma.start) / 1024));
+  fields.set('KernelPageSize', 4);
+  fields.set('MMUPageSize', 4);
+  fields.set('Rss', Math.floor(mss.resident / 1024));
+  fields.set('Pss', Math.floor(Math.floor(mss.pss / PSS_SHIFT) / 1024));
+  fields.set('Pss_Dirty', Math.floor(Math.floor(mss.pssDirty / PSS_SHIFT) / 1024));
+  fields.set('Shared_Clean', Math.floor(mss.sharedClean / 1024));
+  fields.set('Shared_Dirty', Math.floor(mss.sharedDirty / 1024));
+  fields.set('Private_Clean', Math.floor(mss.privateClean / 1024));
+  fields.set('Private_Dirty', Math.floor(mss.privateDirty / 1024));
+  fields.set('Referenced', Math.floor(mss.referenced / 1024));
+  fields.set('Anonymous', Math.floor(mss.anonymous / 1024));
+  fields.set('KSM', Math.floor(mss.ksm / 1024));
+  fields.set('LazyFree', Math.floor(mss.lazyfree / 1024));
+  fields.set('AnonHugePages', Math.floor(mss.anonymousThp / 1024));
+  fields.set('ShmemPmdMapped', Math.floor(mss.shmemThp / 1024));
+  fields.set('FilePmdMapped', Math.floor(mss.fileThp / 1024));
+  fields.set('Shared_Hugetlb', Math.floor(mss.sharedHugetlb / 1024));
+  fields.set('Private_Hugetlb', Math.floor(mss.privateHugetlb / 1024));
+  fields.set('Swap', Math.floor(mss.swap / 1024));
+  fields.set('SwapPss', Math.floor(Math.floor(mss.swapPss / PSS_SHIFT) / 1024));
+  fields.set('Locked', Math.floor(Math.floor(mss.pssLocked / PSS_SHIFT) / 1024));
+  fields.set('THPeligible', thpEligible(k, vma) ? 1 : 0);
+  return { start: vma.start, end: vma.end, perms: permString(vma.flags), name: vmaName(vma, vma.mm), fields, vmFlags: vmFlagMnemonics(vma.flags) };
+}
+
+/** Parsed smaps of every VMA of a task (see smapsVmaRecord). */
+export function procPidSmapsRecords(k: Kernel, task: Task): SmapsVma[] {
+  const mm = task.mm;
+  if (!mm) return [];
+  return mm.vmas.map((v) => smapsVmaRecord(k, v));
 }
 
 /** The smaps block of one VMA. */

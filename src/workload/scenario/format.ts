@@ -134,7 +134,7 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     case 'report': {
       if (rec.kind !== 'smaps') bad();
       const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
-      const vmas = selectVmas(parseSmaps(r.text), r.maps, op.names);
+      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
       const parts = [`${op.label} proc=${procName} vmas=${vmas.length}`];
       for (const [key, get] of REPORT_FIELDS) parts.push(`${key}=${vmas.reduce((s, v) => s + get(v), 0)}`);
       parts.push(`minflt=${r.minflt}`, `majflt=${r.majflt}`);
@@ -143,7 +143,7 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     case 'vmas': {
       if (rec.kind !== 'smaps') bad();
       const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
-      const vmas = selectVmas(parseSmaps(r.text), r.maps, op.names);
+      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
       const lines = [`${op.label} proc=${procName} vmas=${vmas.length}`];
       for (const v of vmas) {
         const m = owner(v, r.maps)!;

@@ -2,6 +2,7 @@
 // (the simulator and the C runner on the real kernel) produce these records,
 // and one formatter (format.ts) turns them into the scenario output, so the
 // two outputs can differ only where the kernels differ.
+import type { SmapsVma } from '../../report/smaps_parse.js';
 
 /** A named scenario mapping as the runner placed it. */
 export interface MappingPlace {
@@ -25,8 +26,10 @@ export type OpRecord =
   /**
    * report / vmas: the whole /proc/self/smaps text, the live scenario
    * mappings, and the fault counts accumulated around scenario operations.
+   * The simulator may hand over `parsed` (the same VMAs, already read) instead
+   * of text, to spare printing and re-reading it.
    */
-  | { kind: 'smaps'; text: string; maps: MappingPlace[]; minflt: number; majflt: number }
+  | { kind: 'smaps'; text: string; maps: MappingPlace[]; minflt: number; majflt: number; parsed?: SmapsVma[] }
   /** status: /proc/self/status now, and at the process's baseline. */
   | { kind: 'status'; text: string; baseline: string }
   /** pagemap: one code per page. */

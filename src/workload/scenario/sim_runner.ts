@@ -27,7 +27,7 @@ import { sysMprotect } from '../../kernel/mprotect.js';
 import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../../kernel/mremap.js';
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, sysMsync } from '../../kernel/msync.js';
 import type { Task } from '../../kernel/task.js';
-import { procPidSmaps } from '../../report/proc_pid_smaps.js';
+import { procPidSmapsRecords } from '../../report/proc_pid_smaps.js';
 import { procPidStatus } from '../../report/proc_pid_status.js';
 import { pagemapCode } from '../../report/proc_pid_pagemap.js';
 import type { Op, Prot } from './ops.js';
@@ -214,7 +214,7 @@ export class SimRun {
           const m = mapping(n);
           if (isErr(m)) return m;
         }
-        return { kind: 'smaps', text: procPidSmaps(k, task), maps: [...ps.maps.values()], minflt: task.minFlt, majflt: task.majFlt };
+        return { kind: 'smaps', text: '', parsed: procPidSmapsRecords(k, task), maps: [...ps.maps.values()], minflt: task.minFlt, majflt: task.majFlt };
       case 'status':
         return { kind: 'status', text: procPidStatus(k, task), baseline: ps.baseline };
       case 'pagemap': {
