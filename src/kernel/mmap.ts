@@ -73,7 +73,7 @@ function accountableMapping(flags: number): boolean {
 }
 
 /** Top-down search for a free range of `len` bytes below mmap_base (vm_unmapped_area). */
-function getUnmappedArea(k: Kernel, mm: Mm, len: number, hint: number): number {
+export function getUnmappedArea(k: Kernel, mm: Mm, len: number, hint: number): number {
   if (len > TASK_SIZE) return -ENOMEM;
   if (hint) {
     const a = roundUp(Math.max(hint, k.mmapMinAddr), 4096);

@@ -12,7 +12,7 @@ import { PTE_PRESENT, PTE_PSE } from '../hw/pte.js';
 import { EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { mmPopulate } from './gup.js';
 import type { Kernel } from './kernel.js';
-import { doMunmap } from './mmap.js';
+import { doMunmap, getUnmappedArea } from './mmap.js';
 import { Vma, type Mm } from './mm_types.js';
 import { LEVEL_PUD, newTable, pmdAlloc, pmdNone, pteAlloc, TABLE_ENTRY } from './pgtable.js';
 import { splitHugePmd } from './huge_memory.js';
@@ -237,6 +237,10 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
     }
     return addr;
   }
-  // Growing by moving elsewhere needs a free area; scenarios always move with MREMAP_FIXED.
-  return -ENOMEM;
+  if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+  // Move to a free area found top-down (get_unmapped_area), as the kernel does.
+  const to = getUnmappedArea(k, mm, newLen, 0);
+  if (to < 0) return to;
+  if (vma.flags & VM_ACCOUNT && vmEnoughMemory(k, mm, delta / 4096) < 0) return -ENOMEM;
+  return moveVma(k, task, vma, addr, oldLen, newLen, to);
 }
