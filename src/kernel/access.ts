@@ -5,7 +5,7 @@
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_NX, PTE_PRESENT, PTE_RW, PTE_USER } from '../hw/pte.js';
 import type { Kernel } from './kernel.js';
-import { ACCESS_OK } from './memory.js';
+import { ACCESS_OK, ACCESS_OOM } from './memory.js';
 import type { Task } from './task.js';
 import { doUserAddrFault } from './user_fault.js';
 
@@ -14,8 +14,9 @@ import { doUserAddrFault } from './user_fault.js';
  * Returns the pfn (>= 0), or -(ACCESS_SIGSEGV | ACCESS_SIGBUS | ACCESS_OOM).
  */
 export function userAccess(k: Kernel, task: Task, addr: number, write: boolean, exec = false): number {
+  if (!task.mm) return -ACCESS_OOM;
   const pt = k.pt;
-  const mm = task.mm!;
+  const mm = task.mm;
   const vpn = Math.floor(addr / 4096);
   for (let attempt = 0; attempt < 4; attempt++) {
     const e = pt.walk(mm.pgd, vpn);
@@ -28,7 +29,9 @@ export function userAccess(k: Kernel, task: Task, addr: number, write: boolean, 
         return pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (vpn % (pt.walkLevel === 2 ? ENTRIES : ENTRIES * ENTRIES));
       }
     }
+    k.enter(task);
     const r = doUserAddrFault(k, task, addr, write, present, exec);
+    k.leave();
     if (r !== ACCESS_OK) return -r;
   }
   throw new Error(`access at ${addr.toString(16)} did not resolve after faulting`);

@@ -3,18 +3,52 @@
 // include/linux/mm.h (folio_get, folio_ref_add).
 import type { Kernel } from './kernel.js';
 import { NO_PFN, PG_active, PG_head, PG_lru, PG_mlocked, PG_tail, PG_unevictable, PG_zero } from './page.js';
-import { ZONE_NORMAL, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
+import { ZONE_NORMAL, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
+import { kswapdBalance, MAX_RECLAIM_RETRIES, tryToFreePages } from './vmscan.js';
+import { outOfMemory } from './oom_kill.js';
 import { VM } from './vmstat.js';
 
 /**
+ * __alloc_pages(): 2^order frames from `highestZone` down. The fast path
+ * keeps every zone above its low watermark; below it kswapd is woken (and,
+ * in mmsim, runs at once until the node is balanced); then the min
+ * watermark; then direct reclaim (allocstall), retried while it makes
+ * progress (MAX_RECLAIM_RETRIES); then, for orders up to 3, the OOM killer.
+ * Returns the first pfn or NO_PFN.
+ */
+export function allocPages(k: Kernel, order: number, highestZone = ZONE_NORMAL): number {
+  let pfn = k.buddy.alloc(order, highestZone, WMARK_LOW);
+  if (pfn !== NO_PFN) return pfn;
+  kswapdBalance(k);
+  pfn = k.buddy.alloc(order, highestZone, WMARK_MIN);
+  if (pfn !== NO_PFN) return pfn;
+  for (;;) {
+    let noProgress = 0;
+    while (noProgress < MAX_RECLAIM_RETRIES) {
+      k.vmstat.add(VM.allocstall_dma + Math.min(highestZone, 2), 1);
+      const got = tryToFreePages(k);
+      pfn = k.buddy.alloc(order, highestZone, WMARK_MIN);
+      if (pfn !== NO_PFN) return pfn;
+      noProgress = got ? 0 : noProgress + 1;
+    }
+    if (order > 3) return NO_PFN;
+    // One last try against the high watermark, then the OOM killer.
+    pfn = k.buddy.alloc(order, highestZone, WMARK_HIGH);
+    if (pfn !== NO_PFN) return pfn;
+    const current = k.current;
+    outOfMemory(k, current);
+    pfn = k.buddy.alloc(order, highestZone, WMARK_MIN);
+    if (pfn !== NO_PFN) return pfn;
+    if (current && current.killed) return NO_PFN;
+  }
+}
+
+/**
  * Allocates a folio of 2^order frames for user memory (GFP_HIGHUSER_MOVABLE),
- * with refcount 1. Tries the low watermark, then the min watermark, as the
- * fast and slow paths of __alloc_pages do. Returns the head pfn or NO_PFN.
- * Simplification: no reclaim yet; a failure is reported to the caller.
+ * with refcount 1, reclaiming as needed. Returns the head pfn or NO_PFN.
  */
 export function allocFolio(k: Kernel, order: number): number {
-  let pfn = k.buddy.alloc(order, ZONE_NORMAL, WMARK_LOW);
-  if (pfn === NO_PFN) pfn = k.buddy.alloc(order, ZONE_NORMAL, WMARK_MIN);
+  const pfn = allocPages(k, order);
   if (pfn === NO_PFN) return NO_PFN;
   if (order > 0) {
     const p = k.pages;

@@ -60,6 +60,10 @@ export class Inode {
   readonly mmaps = new Set<import('./mm_types.js').Vma>();
   /** Open file descriptors keeping an unlinked inode alive (VMAs count through `mmaps`). */
   openCount = 0;
+  /** Workingset shadow entries left where cached pages were evicted: index → shadow. */
+  readonly shadows = new Map<number, number>();
+  /** Shmem pages swapped out: index → swap entry. */
+  readonly swapped = new Map<number, number>();
   /** Pages charged to Committed_AS for this shmem object (shmem_acct_size), 0 if none. */
   acctPages = 0;
   nlink = 1;

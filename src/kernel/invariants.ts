@@ -5,7 +5,7 @@
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_PRESENT, PTE_PROTNONE, PTE_PSE, PTE_SPECIAL, PTE_SWAP } from '../hw/pte.js';
 import type { Kernel } from './kernel.js';
-import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Mm } from './mm_types.js';
+import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Mm } from './mm_types.js';
 import { PG_anon, PG_head, PG_swapbacked } from './page.js';
 import { VM } from './vmstat.js';
 
@@ -36,6 +36,8 @@ export function checkInvariants(k: Kernel): string[] {
   if (bad) problems.push(bad);
 
   const pteMaps = new Map<number, number>();
+  // Swap slots: references from PTEs and shmem slots must equal swap_map counts.
+  const swapRefs = new Map<number, number>();
   const pmdMaps = new Map<number, number>();
   let tableFrames = 0;
   for (const t of k.tasks) {
@@ -45,7 +47,12 @@ export function checkInvariants(k: Kernel): string[] {
     let deposits = 0;
     const tables = walkLeaves(k, mm, (e, huge) => {
       const f = pt.flags[e]!;
-      if (f & PTE_SWAP || !(f & (PTE_PRESENT | PTE_PROTNONE))) return;
+      if (f & PTE_SWAP) {
+        rss[MM_SWAPENTS]!++;
+        swapRefs.set(pt.val[e]!, (swapRefs.get(pt.val[e]!) ?? 0) + 1);
+        return;
+      }
+      if (!(f & (PTE_PRESENT | PTE_PROTNONE))) return;
       if (huge && k.deposits.has(e)) deposits++;
       if (f & PTE_SPECIAL) return;
       const pfn = pt.val[e]!;
@@ -60,7 +67,7 @@ export function checkInvariants(k: Kernel): string[] {
       }
     });
     tableFrames += tables + deposits;
-    for (const c of [MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES]) {
+    for (const c of [MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS]) {
       if (rss[c] !== mm.rss[c]) problems.push(`pid ${t.pid}: rss counter ${c} is ${mm.rss[c]} but page tables map ${rss[c]}`);
     }
     if (mm.pgtablesBytes !== (tables - 1 + deposits) * 4096) {
@@ -78,6 +85,20 @@ export function checkInvariants(k: Kernel): string[] {
     }
   }
   for (const head of k.lazyfreeBatch) cacheRefs.set(head, (cacheRefs.get(head) ?? 0) + 1);
+  for (const inode of k.inodes.values()) for (const entry of inode.swapped.values()) swapRefs.set(entry, (swapRefs.get(entry) ?? 0) + 1);
+  let swapUsed = 0;
+  for (const si of k.swapAreas) {
+    for (const pfn of si.cache.values()) cacheRefs.set(pfn, (cacheRefs.get(pfn) ?? 0) + 1);
+    for (let off = 1; off < si.pages; off++) {
+      const m = si.map[off]!;
+      if (m === 0) continue;
+      swapUsed++;
+      const entry = si.type * 2 ** 26 + off;
+      if ((m & 0x3f) !== (swapRefs.get(entry) ?? 0)) problems.push(`swap slot ${entry}: count ${m & 0x3f} but ${swapRefs.get(entry) ?? 0} references`);
+      if (Boolean(m & 0x40) !== si.cache.has(off)) problems.push(`swap slot ${entry}: SWAP_HAS_CACHE ${Boolean(m & 0x40)} but cached ${si.cache.has(off)}`);
+    }
+  }
+  if (swapUsed !== k.totalSwapPages - k.nrSwapPages) problems.push(`swap: ${swapUsed} slots used but counters say ${k.totalSwapPages - k.nrSwapPages}`);
   const heads = new Set<number>([...cacheRefs.keys(), ...pmdMaps.keys(), ...[...pteMaps.keys()].map((x) => p.folioOf(x))]);
   let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames;
   let anonMapped = 0;

@@ -15,9 +15,12 @@ import { NO_PFN, PageArray, PG_reserved, PG_uptodate, PG_zero } from './page.js'
 import { BuddyAllocator, layoutZones, setupWatermarks } from './page_alloc.js';
 import { freeTable, pgdAlloc } from './pgtable.js';
 import { Task } from './task.js';
+import { reapTask, type OomKill } from './oom_kill.js';
 import { DEFAULT_MAX_MAP_COUNT } from './vma.js';
 import { Vmstat } from './vmstat.js';
 import { checkInvariants } from './invariants.js';
+import { swapon, type SwapInfo } from './swapfile.js';
+import { workingsetRefault } from './workingset.js';
 
 export class Kernel {
   readonly totalramPages: number;
@@ -43,7 +46,42 @@ export class Kernel {
   /** vm_committed_as, in pages. */
   committedAs = 0;
   overcommitKbytes = 0;
-  totalSwapPages: number;
+  /** total_swap_pages and nr_swap_pages (free slots), summed over the areas in use. */
+  totalSwapPages = 0;
+  nrSwapPages = 0;
+  /** Swap areas in use, highest priority first. */
+  readonly swapAreas: SwapInfo[] = [];
+  /** least_priority: areas swapped on without a priority get -2, -3, ... */
+  leastSwapPrio = -1;
+  /** What each swap slot holds (first byte, fill byte), by entry. */
+  readonly swapData = new Map<number, [number, number]>();
+  /** vm.page-cluster: swap readahead of up to 2^pageCluster pages. */
+  pageCluster = 3;
+  ioSwapInPages = 0;
+  ioSwapOutPages = 0;
+  /** vm.swappiness (0..200). */
+  swappiness = 60;
+  /** Recent reclaim and refault costs of each LRU type (lruvec->anon_cost, file_cost). */
+  anonCost = 0;
+  fileCost = 0;
+  /** WORKINGSET_ACTIVATE_* seen by the last reclaim pass (lruvec->refaults). */
+  refaultsSeenAnon = 0;
+  refaultsSeenFile = 0;
+  /** lruvec->nonresident_age, the workingset clock. */
+  nonresidentAge = 0;
+  kswapdFailures = 0;
+  /** Pages scanned by reclaim, for the benchmarks. */
+  reclaimScanned = 0;
+  /** vm.panic_on_oom and vm.oom_kill_allocating_task. */
+  panicOnOom = 0;
+  oomKillAllocatingTask = 0;
+  /** The kernel log (OOM kills). */
+  readonly dmesg: string[] = [];
+  readonly oomKills: OomKill[] = [];
+  /** The task on whose behalf the kernel is running (current). */
+  current: Task | null = null;
+  /** OOM victims whose memory is reaped once their current fault has unwound. */
+  readonly pendingReap: Task[] = [];
   hugetlbTotalPages = 0;
   userReserveKbytes: number;
   adminReserveKbytes: number;
@@ -63,7 +101,6 @@ export class Kernel {
     this.buddy = new BuddyAllocator(zones, this.pages, this.vmstat);
     setupWatermarks(zones, machine.minFreeKbytes);
     this.lru = new LruLists(this.pages, this.vmstat);
-    this.totalSwapPages = Math.floor(machine.swapKb / 4);
     const freeKb = this.buddy.freePages * 4;
     this.userReserveKbytes = Math.min(Math.floor(freeKb / 32), 131072);
     this.adminReserveKbytes = Math.min(Math.floor(freeKb / 32), 8192);
@@ -72,6 +109,8 @@ export class Kernel {
     this.pages.flags[zero] = PG_reserved | PG_zero | PG_uptodate;
     this.mem.clear(zero);
     this.zeroPfn = zero;
+    // The machine's swap (`swap=` on the machine line) is a swap file in use from boot.
+    if (machine.swapKb > 0) swapon(this, '/swapfile', Math.floor(machine.swapKb / 4) + 1);
   }
 
   /** Creates a process with an empty address space (no VMAs yet). */
@@ -127,9 +166,34 @@ export class Kernel {
     this.tasks.splice(this.tasks.indexOf(task), 1);
   }
 
-  /** Free swap slots (all of them until swap is simulated). */
+  /** Free swap slots (nr_swap_pages). */
   freeSwapPages(): number {
-    return this.totalSwapPages;
+    return this.nrSwapPages;
+  }
+
+  /** lru_note_cost_refault(): a workingset refault costs its type SWAP_CLUSTER_MAX per page. */
+  noteRefaultCost(file: boolean, nr: number): void {
+    if (file) this.fileCost += 32 * nr;
+    else this.anonCost += 32 * nr;
+  }
+
+  /** A refault of a page evicted with `shadow` (workingset.ts). */
+  workingsetRefault(pfn: number, shadow: number, anon: boolean): void {
+    workingsetRefault(this, pfn, shadow, anon);
+  }
+
+  /**
+   * Enters the kernel on behalf of `task` (a fault or a system call); returns
+   * a function to call on the way out, which reaps OOM victims whose own
+   * fault or call was the one that ran out of memory.
+   */
+  enter(task: Task): void {
+    this.current = task;
+  }
+
+  leave(): void {
+    this.current = null;
+    while (this.pendingReap.length) reapTask(this, this.pendingReap.shift()!);
   }
 
   /** Checks the global invariants; returns a list of problems (empty when sound). */

@@ -29,12 +29,13 @@ import type { Inode } from './fs.js';
 import { copyHugePmd, doHugePmdAnonymousPage, doHugePmdWpPage, doSetPmd, splitHugePmd, thpFaultAllowed, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
-import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
+import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
 import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHARED, VM_HUGEPAGE, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
+import { doSwapPage, freeSwapAndCache, shmemSwapin, copySwapPte } from './swap.js';
 
 /** is_cow_mapping(): private and possibly writable. */
 export function isCowMapping(flags: number): boolean {
@@ -120,7 +121,7 @@ function handlePteFault(k: Kernel, vmf: VmFault): number {
   const e = pt.val[vmf.pmdE]! * ENTRIES + (Math.floor(vmf.address / 4096) & 511);
   if (pteNone(k, e)) return doPteMissing(k, vmf);
   const f = pt.flags[e]!;
-  if (!ptePresent(f)) return VM_FAULT_SIGBUS; // swap entries: see swap.ts (memory-pressure issue)
+  if (!ptePresent(f)) return f & PTE_SWAP ? doSwapPage(k, vmf, e) : VM_FAULT_SIGBUS;
   if (vmf.flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE) && !(f & PTE_RW)) return doWpPage(k, vmf, e);
   // A spurious or access-flag fault: mark young (and dirty for a write).
   pt.flags[e] = f | PTE_ACCESSED | (vmf.flags & FAULT_FLAG_WRITE ? PTE_DIRTY : 0);
@@ -206,7 +207,7 @@ export function mapsFrame(k: Kernel, vma: Vma, address: number, pfn: number): bo
  * made writable in place (after ->page_mkwrite for disk files); private
  * ones reuse an exclusively owned anonymous page or copy (COW).
  */
-function doWpPage(k: Kernel, vmf: VmFault, e: number): number {
+export function doWpPage(k: Kernel, vmf: VmFault, e: number): number {
   const vma = vmf.vma;
   const pfn = vmNormalPage(k, e);
   if (vma.flags & (VM_SHARED | VM_MAYSHARE)) {
@@ -380,6 +381,14 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
 function shmemFault(k: Kernel, vmf: VmFault, inode: Inode): number {
   if (vmf.pgoff >= Math.ceil(inode.size / 4096)) return VM_FAULT_SIGBUS;
   let pfn = inode.lookup(vmf.pgoff);
+  let ret = 0;
+  if (pfn === NO_PFN && inode.swapped.has(vmf.pgoff)) {
+    // shmem_swapin_folio(): the page comes back from swap into the page cache.
+    const r = shmemSwapin(k, inode, vmf.pgoff);
+    if (r < 0) return VM_FAULT_OOM;
+    pfn = r;
+    ret = VM_FAULT_MAJOR;
+  }
   if (pfn === NO_PFN) {
     pfn = allocFolio(k, 0);
     if (pfn === NO_PFN) return VM_FAULT_OOM;
@@ -390,7 +399,7 @@ function shmemFault(k: Kernel, vmf: VmFault, inode: Inode): number {
   }
   folioGet(k, k.pages.folioOf(pfn));
   vmf.page = pfn;
-  return 0;
+  return ret;
 }
 
 /**
@@ -612,6 +621,10 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
           if (vma.flags & VM_LOCKED) munlockVmaFolio(k, head, vma);
           folioPut(k, head);
         }
+      } else if (f & PTE_SWAP) {
+        // free_swap_and_cache(): the PTE's reference to the slot goes.
+        mm.rss[MM_SWAPENTS]!--;
+        freeSwapAndCache(k, pt.val[e]!);
       }
       pt.clearEntry(e);
     }
@@ -679,6 +692,11 @@ export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
         }
         if (src.flags & VM_SHARED) f &= ~PTE_DIRTY;
         f &= ~PTE_ACCESSED;
+      } else if (f & PTE_SWAP) {
+        // copy_nonpresent_pte(): both now refer to the slot; neither owns it exclusively.
+        f = copySwapPte(k, f, val);
+        pt.flags[e] = f;
+        dstMm.rss[MM_SWAPENTS]!++;
       }
       pt.set(dstTable, slot, f, val);
     }

@@ -32,6 +32,10 @@ export class Vma {
   anonVma: AnonVma | null = null;
   /** PTE flags for new mappings (vm_page_prot), recomputed from flags. */
   pageProt = 0;
+  /** Swap readahead state (vma->swap_readahead_info): last fault address, window, hits. */
+  swapRaAddr = 0;
+  swapRaWin = 0;
+  swapRaHits = 0;
 
   constructor(
     public mm: Mm,

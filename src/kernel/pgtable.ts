@@ -10,7 +10,8 @@ import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_USER } from 
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm_types.js';
 import { NO_PFN, PG_table } from './page.js';
-import { ZONE_NORMAL, WMARK_MIN } from './page_alloc.js';
+import { ZONE_NORMAL } from './page_alloc.js';
+import { allocPages } from './folio.js';
 import { VM } from './vmstat.js';
 
 /** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
@@ -18,7 +19,7 @@ const TABLE_ENTRY = PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY;
 
 /** Takes a frame for a page table; NO_PFN when memory is exhausted. */
 function allocTableFrame(k: Kernel, level: number): number {
-  const pfn = k.buddy.alloc(0, ZONE_NORMAL, WMARK_MIN);
+  const pfn = allocPages(k, 0, ZONE_NORMAL);
   if (pfn === NO_PFN) return NO_PFN;
   k.pages.flags[pfn] = PG_table;
   k.pages.order[pfn] = level;

@@ -15,6 +15,8 @@ export class Task {
   cmajFlt = 0;
   oomScoreAdj = 0;
   exited = false;
+  /** SIGKILLed (by the OOM killer); its memory is gone. */
+  killed = false;
   /** The last signal delivered by a fault, with its address. */
   lastSignal: { sig: Signal; addr: number; code: string } | null = null;
 
