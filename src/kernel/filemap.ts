@@ -330,6 +330,7 @@ export function folioMarkDirty(k: Kernel, inode: Inode, head: number): void {
   if (p.flags[head]! & PG_dirty) return;
   p.flags[head] |= PG_dirty;
   if (inode.isShmem) return; // shmem's dirty_folio does no accounting
+  if (inode.dirtiedWhen < 0) inode.dirtiedWhen = k.clockMs;
   const n = p.nrPages(head);
   k.vmstat.add(VM.nr_dirty, n);
   k.vmstat.add(VM.nr_zone_write_pending, n);
@@ -372,6 +373,7 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     }
     written += n;
     k.vmstat.add(VM.nr_written, n);
+    if (idx === end || first === 0) inode.dirtiedWhen = anyDirty(k, inode) ? inode.dirtiedWhen : -1;
     k.vmstat.add(VM.pgpgout, n * 4);
     k.ioWritePages += n;
   }
@@ -420,6 +422,15 @@ export function filemapWrite(k: Kernel, inode: Inode, index: number, nrPages: nu
     left -= count;
   }
   return true;
+}
+
+/** True if some cached page of the file is dirty. */
+function anyDirty(k: Kernel, inode: Inode): boolean {
+  for (let i = 0; i < inode.cache.length; i++) {
+    const pfn = inode.cache[i]!;
+    if (pfn >= 0 && k.pages.flags[k.pages.folioOf(pfn)]! & PG_dirty) return true;
+  }
+  return false;
 }
 
 /** Whether any part of the folio is under lock or writeback (skipped by invalidation). */

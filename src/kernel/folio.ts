@@ -6,6 +6,7 @@ import { NO_PFN, PG_active, PG_head, PG_lru, PG_mlocked, PG_tail, PG_unevictable
 import { ZONE_NORMAL, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
 import { kswapdBalance, MAX_RECLAIM_RETRIES, tryToFreePages } from './vmscan.js';
 import { outOfMemory } from './oom_kill.js';
+import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
 import { VM } from './vmstat.js';
 
 /**
@@ -50,6 +51,15 @@ export function allocPages(k: Kernel, order: number, highestZone = ZONE_NORMAL):
 export function allocFolio(k: Kernel, order: number): number {
   const pfn = allocPages(k, order);
   if (pfn === NO_PFN) return NO_PFN;
+  // mem_cgroup_charge(): the folio belongs to the cgroup of the task it is for.
+  const m = taskMemcg(k, k.current);
+  if (m.id !== 0) {
+    if (!tryCharge(k, m, 1 << order)) {
+      k.buddy.free(pfn, order);
+      return NO_PFN;
+    }
+    k.pages.memcg[pfn] = m.id;
+  }
   if (order > 0) {
     const p = k.pages;
     p.flags[pfn] = PG_head;
@@ -90,6 +100,8 @@ function freeFolio(k: Kernel, head: number): void {
     /* dequeued from the deferred split list on free */
   }
   const order = p.flags[head]! & PG_head ? p.order[head]! : 0;
+  uncharge(k, p.memcg[head]!, n);
+  p.memcg[head] = 0;
   for (let i = 0; i < n; i++) {
     p.flags[head + i] = 0;
     p.mapping[head + i] = 0;

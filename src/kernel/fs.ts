@@ -60,6 +60,8 @@ export class Inode {
   readonly mmaps = new Set<import('./mm_types.js').Vma>();
   /** Open file descriptors keeping an unlinked inode alive (VMAs count through `mmaps`). */
   openCount = 0;
+  /** When the first of the file's pages now dirty became dirty (ms), -1 when clean. */
+  dirtiedWhen = -1;
   /** Workingset shadow entries left where cached pages were evicted: index → shadow. */
   readonly shadows = new Map<number, number>();
   /** Shmem pages swapped out: index → swap entry. */

@@ -15,7 +15,9 @@ import { NO_PFN, PageArray, PG_reserved, PG_uptodate, PG_zero } from './page.js'
 import { BuddyAllocator, layoutZones, setupWatermarks } from './page_alloc.js';
 import { freeTable, pgdAlloc } from './pgtable.js';
 import { Task } from './task.js';
-import { reapTask, type OomKill } from './oom_kill.js';
+import { outOfMemory, reapTask, type OomKill } from './oom_kill.js';
+import { MemCgroup } from './memcontrol.js';
+import { lruNoteCost, tryToFreeMemcgPages } from './vmscan.js';
 import { DEFAULT_MAX_MAP_COUNT } from './vma.js';
 import { Vmstat } from './vmstat.js';
 import { checkInvariants } from './invariants.js';
@@ -61,14 +63,18 @@ export class Kernel {
   ioSwapOutPages = 0;
   /** vm.swappiness (0..200). */
   swappiness = 60;
-  /** Recent reclaim and refault costs of each LRU type (lruvec->anon_cost, file_cost). */
-  anonCost = 0;
-  fileCost = 0;
-  /** WORKINGSET_ACTIVATE_* seen by the last reclaim pass (lruvec->refaults). */
-  refaultsSeenAnon = 0;
-  refaultsSeenFile = 0;
-  /** lruvec->nonresident_age, the workingset clock. */
-  nonresidentAge = 0;
+  watermarkScaleFactor = 10;
+  /** vm.dirty_* writeback settings. */
+  dirtyRatio = 20;
+  dirtyBackgroundRatio = 10;
+  dirtyExpireCs = 3000;
+  dirtyWritebackCs = 500;
+  /** Simulated time, in milliseconds since boot. */
+  clockMs = 0;
+  /** Memory cgroups; [0] is the root, whose lruvec state is the node's. */
+  readonly memcgs: MemCgroup[] = [new MemCgroup(0, '')];
+  /** The cgroup charged for each swap slot holding a page (swap_cgroup). */
+  readonly swapCgroup = new Map<number, number>();
   kswapdFailures = 0;
   /** Pages scanned by reclaim, for the benchmarks. */
   reclaimScanned = 0;
@@ -120,6 +126,7 @@ export class Kernel {
     mm.mmapBase = 0x7f0000000000;
     const t = new Task(this.nextPid++, comm, mm, parent);
     this.tasks.push(t);
+    this.memcgs[0]!.tasks.add(t);
     if (parent) parent.children.push(t);
     return t;
   }
@@ -130,6 +137,8 @@ export class Kernel {
     if (typeof mm === 'number') return mm;
     const t = new Task(this.nextPid++, comm, mm, parent);
     t.oomScoreAdj = parent.oomScoreAdj;
+    t.memcg = parent.memcg;
+    this.memcgs[t.memcg]!.tasks.add(t);
     this.tasks.push(t);
     parent.children.push(t);
     return t;
@@ -157,6 +166,7 @@ export class Kernel {
       task.mm = null;
     }
     task.exited = true;
+    this.memcgs[task.memcg]!.tasks.delete(task);
     const parent = task.parent;
     if (parent) {
       parent.cminFlt += task.minFlt + task.cminFlt;
@@ -172,9 +182,18 @@ export class Kernel {
   }
 
   /** lru_note_cost_refault(): a workingset refault costs its type SWAP_CLUSTER_MAX per page. */
-  noteRefaultCost(file: boolean, nr: number): void {
-    if (file) this.fileCost += 32 * nr;
-    else this.anonCost += 32 * nr;
+  noteRefaultCost(memcg: number, file: boolean, nr: number): void {
+    lruNoteCost(this, memcg, file, nr, 0);
+  }
+
+  /** Limit reclaim inside a cgroup (try_to_free_mem_cgroup_pages). */
+  reclaimMemcg(m: MemCgroup, nr: number, maySwap: boolean): number {
+    return tryToFreeMemcgPages(this, m, nr, maySwap);
+  }
+
+  /** The cgroup's OOM killer; false if nothing could be killed. */
+  memcgOom(m: MemCgroup): boolean {
+    return outOfMemory(this, this.current, m);
   }
 
   /** A refault of a page evicted with `shadow` (workingset.ts). */
@@ -188,13 +207,16 @@ export class Kernel {
    * fault or call was the one that ran out of memory.
    */
   enter(task: Task): void {
-    this.current = task;
+    if (this.depth++ === 0) this.current = task;
   }
 
   leave(): void {
+    if (--this.depth > 0) return;
     this.current = null;
     while (this.pendingReap.length) reapTask(this, this.pendingReap.shift()!);
   }
+
+  private depth = 0;
 
   /** Checks the global invariants; returns a list of problems (empty when sound). */
   checkInvariants(): string[] {

@@ -1,9 +1,12 @@
-// The classic LRU lists of one node: inactive/active anon, inactive/active
-// file, unevictable. Linux: include/linux/mm_inline.h (folio_lru_list,
+// The classic LRU lists: inactive/active anon, inactive/active file,
+// unevictable, one set per memory cgroup (a lruvec per memcg, as Linux keeps
+// one per memcg per node). Linux: include/linux/mm_inline.h (folio_lru_list,
 // lruvec_add_folio), mm/swap.c (folio_add_lru, folio_activate).
 // Lists are threaded through the head frames' lruPrev/lruNext; the head of a
-// list is its most recently added folio.
-// Simplification: folios go on their list at once (no per-CPU folio batches).
+// list is its most recently added folio. Node-wide counters (nr_inactive_anon
+// and friends) are the sums over all lruvecs.
+// Simplification: folios go on their list at once (no per-CPU folio batches,
+// except the lazyfree one in lru_cache.ts).
 import { NO_PFN, PG_active, PG_lru, PG_swapbacked, PG_unevictable, type PageArray } from './page.js';
 import { VM, type Vmstat } from './vmstat.js';
 
@@ -13,6 +16,8 @@ export const LRU_INACTIVE_FILE = 2;
 export const LRU_ACTIVE_FILE = 3;
 export const LRU_UNEVICTABLE = 4;
 export const NR_LRU_LISTS = 5;
+/** Memory cgroups that can have pages (ids 0..MAX_MEMCG-1; 0 is the root). */
+export const MAX_MEMCG = 64;
 
 const NODE_ITEM = [VM.nr_inactive_anon, VM.nr_active_anon, VM.nr_inactive_file, VM.nr_active_file, VM.nr_unevictable];
 const ZONE_ITEM = [
@@ -24,10 +29,12 @@ const ZONE_ITEM = [
 ];
 
 export class LruLists {
-  /** Most recent (head) and oldest (tail) folio of each list. */
-  readonly first = new Int32Array(NR_LRU_LISTS).fill(NO_PFN);
-  readonly last = new Int32Array(NR_LRU_LISTS).fill(NO_PFN);
-  /** Pages on each list. */
+  /** Most recent (head) and oldest (tail) folio of each list, index memcg * 5 + lru. */
+  readonly firstOf = new Int32Array(MAX_MEMCG * NR_LRU_LISTS).fill(NO_PFN);
+  readonly lastOf = new Int32Array(MAX_MEMCG * NR_LRU_LISTS).fill(NO_PFN);
+  /** Pages on each list of each lruvec. */
+  readonly pagesOf = new Float64Array(MAX_MEMCG * NR_LRU_LISTS);
+  /** Pages on each list, all lruvecs together (the node's counts). */
   readonly nrPages = new Float64Array(NR_LRU_LISTS);
 
   constructor(
@@ -43,32 +50,44 @@ export class LruLists {
     return f & PG_active ? base + 1 : base;
   }
 
+  /** Oldest folio of a list of a memcg's lruvec, or NO_PFN. */
+  last(memcg: number, lru: number): number {
+    return this.lastOf[memcg * NR_LRU_LISTS + lru]!;
+  }
+
+  /** Pages on a list of a memcg's lruvec. */
+  size(memcg: number, lru: number): number {
+    return this.pagesOf[memcg * NR_LRU_LISTS + lru]!;
+  }
+
   /** Puts a folio at the head of its list and sets PG_lru (lruvec_add_folio). */
   add(head: number): void {
     const p = this.pages;
     const lru = this.listOf(head);
-    const first = this.first[lru]!;
+    const i = p.memcg[head]! * NR_LRU_LISTS + lru;
+    const first = this.firstOf[i]!;
     p.lruPrev[head] = NO_PFN;
     p.lruNext[head] = first;
     if (first !== NO_PFN) p.lruPrev[first] = head;
-    else this.last[lru] = head;
-    this.first[lru] = head;
+    else this.lastOf[i] = head;
+    this.firstOf[i] = head;
     p.flags[head] |= PG_lru;
-    this.account(lru, p.nrPages(head));
+    this.account(i, lru, p.nrPages(head));
   }
 
   /** Puts a folio at the tail (oldest end) of its list (lruvec_add_folio_tail). */
   addTail(head: number): void {
     const p = this.pages;
     const lru = this.listOf(head);
-    const last = this.last[lru]!;
+    const i = p.memcg[head]! * NR_LRU_LISTS + lru;
+    const last = this.lastOf[i]!;
     p.lruNext[head] = NO_PFN;
     p.lruPrev[head] = last;
     if (last !== NO_PFN) p.lruNext[last] = head;
-    else this.first[lru] = head;
-    this.last[lru] = head;
+    else this.firstOf[i] = head;
+    this.lastOf[i] = head;
     p.flags[head] |= PG_lru;
-    this.account(lru, p.nrPages(head));
+    this.account(i, lru, p.nrPages(head));
   }
 
   /** Takes a folio off its list and clears PG_lru (lruvec_del_folio). No-op if not on one. */
@@ -76,14 +95,15 @@ export class LruLists {
     const p = this.pages;
     if (!(p.flags[head]! & PG_lru)) return;
     const lru = this.listOf(head);
+    const i = p.memcg[head]! * NR_LRU_LISTS + lru;
     const prev = p.lruPrev[head]!;
     const next = p.lruNext[head]!;
     if (prev !== NO_PFN) p.lruNext[prev] = next;
-    else this.first[lru] = next;
+    else this.firstOf[i] = next;
     if (next !== NO_PFN) p.lruPrev[next] = prev;
-    else this.last[lru] = prev;
+    else this.lastOf[i] = prev;
     p.flags[head] &= ~PG_lru;
-    this.account(lru, -p.nrPages(head));
+    this.account(i, lru, -p.nrPages(head));
   }
 
   /** Moves a folio to another list after its flags change: del, change, add. */
@@ -94,7 +114,8 @@ export class LruLists {
     if (onLru) this.add(head);
   }
 
-  private account(lru: number, n: number): void {
+  private account(i: number, lru: number, n: number): void {
+    this.pagesOf[i]! += n;
     this.nrPages[lru]! += n;
     this.vmstat.add(NODE_ITEM[lru]!, n);
     this.vmstat.add(ZONE_ITEM[lru]!, n);

@@ -10,6 +10,7 @@
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS } from './mm_types.js';
 import type { Task } from './task.js';
+import { memcgGetMax, type MemCgroup } from './memcontrol.js';
 import { VM } from './vmstat.js';
 
 export const OOM_SCORE_ADJ_MIN = -1000;
@@ -96,10 +97,11 @@ export function reapTask(k: Kernel, task: Task): void {
  * allocating task under oom_kill_allocating_task if it can; otherwise picks
  * the task with the highest badness. Returns true if something was killed.
  */
-export function outOfMemory(k: Kernel, current: Task | null): boolean {
-  if (k.panicOnOom) throw new KernelPanic('Out of memory: system-wide panic_on_oom is enabled');
-  const total = oomTotalPages(k);
-  if (k.oomKillAllocatingTask && current && current.mm) {
+export function outOfMemory(k: Kernel, current: Task | null, memcg: MemCgroup | null = null): boolean {
+  // check_panic_on_oom(): 1 panics only for an unconstrained OOM, 2 always.
+  if (k.panicOnOom === 2 || (k.panicOnOom === 1 && !memcg)) throw new KernelPanic('Out of memory: system-wide panic_on_oom is enabled');
+  const total = memcg ? memcgGetMax(k, memcg) : oomTotalPages(k);
+  if (k.oomKillAllocatingTask && !memcg && current && current.mm) {
     const b = oomBadness(current, total);
     if (b !== null) {
       oomKillProcess(k, current, b);
@@ -109,13 +111,19 @@ export function outOfMemory(k: Kernel, current: Task | null): boolean {
   let chosen: Task | null = null;
   let chosenPoints = -Infinity;
   for (const t of k.tasks) {
+    if (memcg && t.memcg !== memcg.id) continue;
     const b = oomBadness(t, total);
     if (b === null) continue;
     if (b < chosenPoints) continue;
     chosen = t;
     chosenPoints = b;
   }
-  if (!chosen) throw new KernelPanic('System is deadlocked on memory');
+  if (!chosen) {
+    // A cgroup with nothing to kill just fails the charge.
+    if (memcg) return false;
+    throw new KernelPanic('System is deadlocked on memory');
+  }
+  if (memcg) memcg.oomKill++;
   oomKillProcess(k, chosen, chosenPoints);
   return true;
 }

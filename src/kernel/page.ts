@@ -62,6 +62,8 @@ export class PageArray {
   readonly head: Int32Array;
   /** Swap entry of a swap-cache folio (folio->swap), -1 if none. */
   readonly swap: Int32Array;
+  /** The memory cgroup the folio is charged to (folio->memcg_data), 0 = root. */
+  readonly memcg: Uint8Array;
 
   constructor(readonly nrFrames: number) {
     this.flags = new Uint32Array(nrFrames);
@@ -75,6 +77,7 @@ export class PageArray {
     this.order = new Uint8Array(nrFrames);
     this.head = new Int32Array(nrFrames);
     this.swap = new Int32Array(nrFrames);
+    this.memcg = new Uint8Array(nrFrames);
   }
 
   /** Head frame of the folio containing `pfn` (compound_head). */

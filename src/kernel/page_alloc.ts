@@ -206,6 +206,7 @@ export class BuddyAllocator {
         p.head[pfn] = pfn;
         p.refcount[pfn] = 1;
         p.order[pfn] = 0;
+        p.memcg[pfn] = 0;
         this.vmstat.v[VM.nr_free_pages]!--;
         this.vmstat.v[VM.pgalloc_dma + z.id]!++;
         return pfn;
@@ -227,6 +228,7 @@ export class BuddyAllocator {
       }
       p.refcount[pfn] = 1;
       p.order[pfn] = 0;
+      p.memcg[pfn] = 0;
       this.vmstat.add(VM.nr_free_pages, -n);
       this.vmstat.add(VM.pgalloc_dma + z.id, n);
       return pfn;

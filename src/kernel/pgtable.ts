@@ -12,6 +12,7 @@ import type { Mm } from './mm_types.js';
 import { NO_PFN, PG_table } from './page.js';
 import { ZONE_NORMAL } from './page_alloc.js';
 import { allocPages } from './folio.js';
+import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
 import { VM } from './vmstat.js';
 
 /** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
@@ -21,6 +22,15 @@ const TABLE_ENTRY = PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY;
 function allocTableFrame(k: Kernel, level: number): number {
   const pfn = allocPages(k, 0, ZONE_NORMAL);
   if (pfn === NO_PFN) return NO_PFN;
+  // Page tables are kernel memory charged to the cgroup (__GFP_ACCOUNT; v1 counts it in usage).
+  const m = taskMemcg(k, k.current);
+  if (m.id !== 0) {
+    if (!tryCharge(k, m, 1)) {
+      k.buddy.free(pfn, 0);
+      return NO_PFN;
+    }
+    k.pages.memcg[pfn] = m.id;
+  }
   k.pages.flags[pfn] = PG_table;
   k.pages.order[pfn] = level;
   k.mem.clear(pfn);
@@ -29,6 +39,8 @@ function allocTableFrame(k: Kernel, level: number): number {
 }
 
 function freeTableFrame(k: Kernel, pfn: number): void {
+  uncharge(k, k.pages.memcg[pfn]!, 1);
+  k.pages.memcg[pfn] = 0;
   k.pages.flags[pfn] = 0;
   k.pages.refcount[pfn] = 0;
   k.vmstat.add(VM.nr_page_table_pages, -1);

@@ -12,13 +12,14 @@ import { folioGet, folioPut } from './folio.js';
 import type { Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
 import { lruAddVma } from './mlock.js';
-import { MM_ANONPAGES, MM_SWAPENTS, type Vma } from './mm_types.js';
+import { MM_ANONPAGES, MM_SWAPENTS } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_mlocked, PG_readahead, PG_swapcache } from './page.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare } from './rmap.js';
 import { deleteFromSwapCache, readSwapPage, swapCacheLookup, swapinNrPages, swapinReadahead } from './swap_state.js';
 import { swapCount, swapDuplicate, swapFree, swapInfoOf, vmSwapFull } from './swapfile.js';
 import { VM_LOCKED, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
+import { pmdLookup } from './pgtable.js';
 import { doWpPage } from './memory.js';
 
 /**
@@ -87,7 +88,7 @@ function swapVmaReadahead(k: Kernel, vmf: VmFault, entry: number): number {
  * swap slot is released when swap is more than half full, the VMA is
  * mlocked, or this write fault leaves no other user.
  */
-export function doSwapPage(k: Kernel, vmf: VmFault, e: number): number {
+export function doSwapPage(k: Kernel, vmf: VmFault, e: number, unuse = false): number {
   const vma = vmf.vma;
   const mm = vma.mm;
   const pt = k.pt;
@@ -105,7 +106,7 @@ export function doSwapPage(k: Kernel, vmf: VmFault, e: number): number {
     }
     vma.swapRaAddr = vmf.address;
   } else {
-    k.vmstat.add(VM.pgmajfault, 1);
+    if (!unuse) k.vmstat.add(VM.pgmajfault, 1);
     ret = VM_FAULT_MAJOR;
     pfn = vma.kind === 'anon' ? swapVmaReadahead(k, vmf, entry) : swapinReadahead(k, entry);
     if (pfn === NO_PFN) return VM_FAULT_OOM;
@@ -167,17 +168,19 @@ export function shmemSwapin(k: Kernel, inode: Inode, index: number): number {
  * swapoff's try_to_unuse(): every PTE and shmem slot referring to the area
  * gets its page back in memory. Returns false if memory ran out.
  */
-export function unuseSwap(k: Kernel, type: number, fault: (vma: Vma, addr: number) => boolean): boolean {
+export function unuseSwap(k: Kernel, type: number): boolean {
   for (const t of k.tasks) {
     const mm = t.mm;
     if (!mm) continue;
     for (const vma of [...mm.vmas]) {
       for (let a = vma.start; a < vma.end; a += 4096) {
-        const pmd = k.pt.walk(mm.pgd, Math.floor(a / 4096));
-        if (pmd < 0) continue;
-        const f = k.pt.flags[pmd]!;
-        if (!(f & PTE_SWAP) || Math.floor(k.pt.val[pmd]! / 2 ** 26) !== type) continue;
-        if (!fault(vma, a)) return false;
+        const e = k.pt.walk(mm.pgd, Math.floor(a / 4096));
+        if (e < 0) continue;
+        const f = k.pt.flags[e]!;
+        if (!(f & PTE_SWAP) || Math.floor(k.pt.val[e]! / 2 ** 26) !== type) continue;
+        // unuse_pte(): swapped back in as a fault would, counted as no one's fault.
+        const vmf: VmFault = { vma, address: a, flags: 0, pgoff: vma.pageIndex(a), pmdE: pmdLookup(k, mm, a), page: NO_PFN, cowPage: NO_PFN, preallocPte: -1 };
+        if (doSwapPage(k, vmf, e, true) & VM_FAULT_OOM) return false;
       }
     }
   }

@@ -14,6 +14,7 @@ import { NO_PFN, PG_dirty, PG_head, PG_swapbacked, PG_swapcache, PG_uptodate, PG
 import { splitAnonFolio } from './huge_memory.js';
 import { allocSwapSlot, putSwapCacheSlot, swapInfoOf, swpEntry, swpOffset, type SwapInfo } from './swapfile.js';
 import { VM } from './vmstat.js';
+import { memcgUnchargeSwap } from './memcontrol.js';
 
 /** add_to_swap_cache(): the page becomes findable by its swap entry. */
 export function addToSwapCache(k: Kernel, pfn: number, entry: number): void {
@@ -84,6 +85,8 @@ export function readSwapPage(k: Kernel, entry: number, readahead: boolean): numb
   const pfn = allocFolio(k, 0);
   if (pfn === NO_PFN) return NO_PFN;
   const si = swapInfoOf(k, entry);
+  // The page now carries the memsw charge; the slot's record goes.
+  memcgUnchargeSwap(k, entry);
   const shadow = si.shadows.get(swpOffset(entry));
   si.map[swpOffset(entry)] = si.map[swpOffset(entry)]! | 0x40;
   addToSwapCache(k, pfn, entry);

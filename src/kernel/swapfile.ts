@@ -9,6 +9,7 @@
 // Simplification: slots are handed out lowest-free-first from a moving
 // cursor rather than from per-CPU clusters.
 import type { Kernel } from './kernel.js';
+import { memcgUnchargeSwap } from './memcontrol.js';
 
 export const SWAP_HAS_CACHE = 0x40;
 export const SWAP_MAP_MAX = 0x3e;
@@ -36,6 +37,8 @@ export class SwapInfo {
   readonly cache = new Map<number, number>();
   /** Workingset shadow entries left in the swap cache's slots: slot → shadow. */
   readonly shadows = new Map<number, number>();
+  /** SWP_WRITEOK: slots may be handed out (cleared while swapoff drains the area). */
+  writeok = true;
   /** Swap-in readahead state (swap_readahead_info and swapin_readahead_hits). */
   prevOffset = 0;
   lastRaPages = 0;
@@ -89,7 +92,7 @@ export function swapInfoOf(k: Kernel, entry: number): SwapInfo {
  */
 export function allocSwapSlot(k: Kernel): number {
   for (const si of k.swapAreas) {
-    if (si.inuse >= si.usable) continue;
+    if (!si.writeok || si.inuse >= si.usable) continue;
     let off = si.next;
     for (let n = 0; n < si.pages; n++, off++) {
       if (off >= si.pages) off = 1;
@@ -107,9 +110,11 @@ export function allocSwapSlot(k: Kernel): number {
 
 /** Frees a slot whose count dropped to zero. */
 function releaseSlot(k: Kernel, si: SwapInfo, off: number): void {
+  memcgUnchargeSwap(k, swpEntry(si.type, off));
+  k.swapData.delete(swpEntry(si.type, off));
   si.map[off] = 0;
   si.inuse--;
-  k.nrSwapPages++;
+  if (si.writeok) k.nrSwapPages++;
   si.shadows.delete(off);
 }
 

@@ -14,6 +14,8 @@ export class Task {
   cminFlt = 0;
   cmajFlt = 0;
   oomScoreAdj = 0;
+  /** The memory cgroup the task charges to (0 = root). */
+  memcg = 0;
   exited = false;
   /** SIGKILLed (by the OOM killer); its memory is gone. */
   killed = false;

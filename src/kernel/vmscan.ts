@@ -51,6 +51,7 @@ import { VM_EXEC, VM_LOCKED } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { workingsetActivation, workingsetEviction } from './workingset.js';
 import { mlockFolio } from './mlock.js';
+import { memcgSwapout, memcgSwappiness, type MemCgroup } from './memcontrol.js';
 import { lruAddDrain } from './lru_cache.js';
 
 export const DEF_PRIORITY = 12;
@@ -71,6 +72,12 @@ export interface ScanControl {
   fileIsTiny: boolean;
   /** MADV_PAGEOUT-style reclaim of chosen folios ignores references. */
   ignoreReferences: boolean;
+  /** The lruvec being shrunk (a memcg id), and the cgroup a limit reclaim targets (null: global). */
+  memcg: number;
+  target: MemCgroup | null;
+  /** Costs taken from the target lruvec at the start of a pass (sc->anon_cost, file_cost). */
+  anonCost: number;
+  fileCost: number;
 }
 
 export function newScanControl(kswapd: boolean, nrToReclaim: number): ScanControl {
@@ -86,6 +93,10 @@ export function newScanControl(kswapd: boolean, nrToReclaim: number): ScanContro
     cacheTrimMode: false,
     fileIsTiny: false,
     ignoreReferences: false,
+    memcg: 0,
+    target: null,
+    anonCost: 0,
+    fileCost: 0,
   };
 }
 
@@ -93,9 +104,9 @@ export function newScanControl(kswapd: boolean, nrToReclaim: number): ScanContro
  * inactive_is_low(): the inactive list should hold 1/ratio of the type's
  * pages, ratio = isqrt(10 * GiB) (1 below 1 GiB): 1 GiB → 1:3, 10 GiB → 1:10.
  */
-export function inactiveIsLow(k: Kernel, inactiveLru: number): boolean {
-  const inactive = k.lru.nrPages[inactiveLru]!;
-  const active = k.lru.nrPages[inactiveLru + 1]!;
+export function inactiveIsLow(k: Kernel, inactiveLru: number, memcg: number | null = null): boolean {
+  const inactive = memcg === null ? k.lru.nrPages[inactiveLru]! : k.lru.size(memcg, inactiveLru);
+  const active = memcg === null ? k.lru.nrPages[inactiveLru + 1]! : k.lru.size(memcg, inactiveLru + 1);
   const gb = Math.floor(((inactive + active) * 4096) / 2 ** 30);
   const ratio = gb ? intSqrt(10 * gb) : 1;
   return inactive * ratio < active;
@@ -205,24 +216,29 @@ export function tryToUnmap(k: Kernel, head: number): boolean {
 }
 
 /** lru_note_cost(): reclaim and refault costs steer the anon/file balance. */
-function lruNoteCost(k: Kernel, file: boolean, nrIo: number, nrRotated: number): void {
+export function lruNoteCost(k: Kernel, memcg: number, file: boolean, nrIo: number, nrRotated: number): void {
   const cost = nrIo * SWAP_CLUSTER_MAX + nrRotated;
-  if (file) k.fileCost += cost;
-  else k.anonCost += cost;
-  const lrusize = k.lru.nrPages[LRU_INACTIVE_ANON]! + k.lru.nrPages[LRU_ACTIVE_ANON]! + k.lru.nrPages[LRU_INACTIVE_FILE]! + k.lru.nrPages[LRU_ACTIVE_FILE]!;
-  if (k.fileCost + k.anonCost > lrusize / 4) {
-    k.fileCost = Math.floor(k.fileCost / 2);
-    k.anonCost = Math.floor(k.anonCost / 2);
+  // The cost is charged to the lruvec and every parent up to the root.
+  for (const id of memcg === 0 ? [0] : [memcg, 0]) {
+    const m = k.memcgs[id]!;
+    if (file) m.fileCost += cost;
+    else m.anonCost += cost;
+    const lru = (l: number): number => (id === 0 ? k.lru.nrPages[l]! : k.lru.size(id, l));
+    const lrusize = lru(LRU_INACTIVE_ANON) + lru(LRU_ACTIVE_ANON) + lru(LRU_INACTIVE_FILE) + lru(LRU_ACTIVE_FILE);
+    if (m.fileCost + m.anonCost > lrusize / 4) {
+      m.fileCost = Math.floor(m.fileCost / 2);
+      m.anonCost = Math.floor(m.anonCost / 2);
+    }
   }
 }
 
 /** Takes up to `nrToScan` pages' worth of folios off the tail of a list (isolate_lru_folios). */
-function isolateLruFolios(k: Kernel, lru: number, nrToScan: number): { folios: number[]; nrScanned: number } {
+function isolateLruFolios(k: Kernel, memcg: number, lru: number, nrToScan: number): { folios: number[]; nrScanned: number } {
   const p = k.pages;
   const folios: number[] = [];
   let nrScanned = 0;
   while (nrScanned < nrToScan) {
-    const head = k.lru.last[lru]!;
+    const head = k.lru.last(memcg, lru);
     if (head === NO_PFN) break;
     k.lru.del(head);
     folioGet(k, head);
@@ -275,6 +291,9 @@ function removeMapping(k: Kernel, head: number): boolean {
   if (p.refcount[head] !== 1 + n) return false;
   if (p.flags[head]! & PG_swapcache) {
     const shadow = workingsetEviction(k, head);
+    // The page's charge moves to its swap slot (memsw stays charged).
+    memcgSwapout(k, p.memcg[head]!, p.swap[head]!);
+    p.memcg[head] = 0;
     deleteFromSwapCache(k, head, shadow);
     return true;
   }
@@ -434,7 +453,7 @@ export function tryFreeSwap(k: Kernel, head: number): boolean {
 /** shrink_inactive_list(). */
 function shrinkInactiveList(k: Kernel, nrToScan: number, lru: number, sc: ScanControl): number {
   lruAddDrain(k);
-  const { folios, nrScanned } = isolateLruFolios(k, lru, nrToScan);
+  const { folios, nrScanned } = isolateLruFolios(k, sc.memcg, lru, nrToScan);
   if (folios.length === 0) return 0;
   const file = lru === LRU_INACTIVE_FILE;
   k.vmstat.add(sc.kswapd ? VM.pgscan_kswapd : VM.pgscan_direct, nrScanned);
@@ -445,7 +464,7 @@ function shrinkInactiveList(k: Kernel, nrToScan: number, lru: number, sc: ScanCo
   putback(k, folios);
   k.vmstat.add(sc.kswapd ? VM.pgsteal_kswapd : VM.pgsteal_direct, reclaimed);
   k.vmstat.add(file ? VM.pgsteal_file : VM.pgsteal_anon, reclaimed);
-  lruNoteCost(k, file, stat.nrPageout, nrScanned - reclaimed);
+  lruNoteCost(k, sc.memcg, file, stat.nrPageout, nrScanned - reclaimed);
   if (stat.nrDirtyFile) wakeupFlusher(k);
   k.reclaimScanned += nrScanned;
   return reclaimed;
@@ -479,10 +498,10 @@ export function wakeupFlusher(k: Kernel): void {
 }
 
 /** shrink_active_list(): ages the active list, moving unreferenced folios to the inactive list. */
-export function shrinkActiveList(k: Kernel, nrToScan: number, lru: number): void {
+export function shrinkActiveList(k: Kernel, nrToScan: number, lru: number, memcg = 0): void {
   lruAddDrain(k);
   const p = k.pages;
-  const { folios, nrScanned } = isolateLruFolios(k, lru, nrToScan);
+  const { folios, nrScanned } = isolateLruFolios(k, memcg, lru, nrToScan);
   k.vmstat.add(VM.pgrefill, nrScanned);
   const file = lru === LRU_ACTIVE_FILE;
   let rotated = 0;
@@ -498,15 +517,16 @@ export function shrinkActiveList(k: Kernel, nrToScan: number, lru: number): void
   }
   putback(k, folios);
   k.vmstat.add(VM.pgdeactivate, deactivated);
-  lruNoteCost(k, file, 0, rotated);
+  lruNoteCost(k, memcg, file, 0, rotated);
 }
 
 /** get_scan_count(): how many pages of each list to scan at this priority. */
 function getScanCount(k: Kernel, sc: ScanControl): Float64Array {
   const nr = new Float64Array(4);
-  const swappiness = k.swappiness;
+  const swappiness = memcgSwappiness(k, k.memcgs[sc.memcg]!);
   let balance: 'file' | 'anon' | 'equal' | 'fract';
   if (!sc.maySwap || !canReclaimAnon(k)) balance = 'file';
+  else if (sc.target && !swappiness) balance = 'file';
   else if (sc.priority === 0 && swappiness) balance = 'equal';
   else if (sc.fileIsTiny) balance = 'anon';
   else if (sc.cacheTrimMode) balance = 'file';
@@ -514,16 +534,16 @@ function getScanCount(k: Kernel, sc: ScanControl): Float64Array {
   let ap = 0;
   let fp = 0;
   if (balance === 'fract') {
-    let total = k.anonCost + k.fileCost;
-    const anonCost = total + k.anonCost;
-    const fileCost = total + k.fileCost;
+    let total = sc.anonCost + sc.fileCost;
+    const anonCost = total + sc.anonCost;
+    const fileCost = total + sc.fileCost;
     total = anonCost + fileCost;
     ap = Math.floor((swappiness * (total + 1)) / (anonCost + 1));
     fp = Math.floor(((200 - swappiness) * (total + 1)) / (fileCost + 1));
   }
   for (let lru = 0; lru < 4; lru++) {
     const file = lru >= LRU_INACTIVE_FILE;
-    let scan = Math.floor(k.lru.nrPages[lru]! / 2 ** sc.priority);
+    let scan = Math.floor(k.lru.size(sc.memcg, lru) / 2 ** sc.priority);
     if (balance === 'fract') scan = Math.floor((scan * (file ? fp : ap)) / (ap + fp));
     else if (balance === 'file' && !file) scan = 0;
     else if (balance === 'anon' && file) scan = 0;
@@ -534,18 +554,24 @@ function getScanCount(k: Kernel, sc: ScanControl): Float64Array {
 
 /** prepare_scan_control(): deactivation, cache-trim and file-is-tiny decisions for this pass. */
 function prepareScanControl(k: Kernel, sc: ScanControl): void {
-  const v = k.vmstat;
-  const refaultsAnon = v.get(VM.workingset_activate_anon);
-  sc.mayDeactivateAnon = refaultsAnon !== k.refaultsSeenAnon || inactiveIsLow(k, LRU_INACTIVE_ANON);
-  const refaultsFile = v.get(VM.workingset_activate_file);
-  sc.mayDeactivateFile = refaultsFile !== k.refaultsSeenFile || inactiveIsLow(k, LRU_INACTIVE_FILE);
-  const inactiveFile = k.lru.nrPages[LRU_INACTIVE_FILE]!;
+  const target = sc.target ?? k.memcgs[0]!;
+  const scope = sc.target ? sc.target.id : null;
+  sc.anonCost = target.anonCost;
+  sc.fileCost = target.fileCost;
+  const refaultsAnon = target.id === 0 ? k.vmstat.get(VM.workingset_activate_anon) : target.activateAnon;
+  sc.mayDeactivateAnon = refaultsAnon !== target.refaultsSeenAnon || inactiveIsLow(k, LRU_INACTIVE_ANON, scope);
+  const refaultsFile = target.id === 0 ? k.vmstat.get(VM.workingset_activate_file) : target.activateFile;
+  sc.mayDeactivateFile = refaultsFile !== target.refaultsSeenFile || inactiveIsLow(k, LRU_INACTIVE_FILE, scope);
+  const inactiveFile = scope === null ? k.lru.nrPages[LRU_INACTIVE_FILE]! : k.lru.size(scope, LRU_INACTIVE_FILE);
   sc.cacheTrimMode = Math.floor(inactiveFile / 2 ** sc.priority) > 0 && !sc.mayDeactivateFile;
-  const free = k.buddy.freePages;
-  const file = k.lru.nrPages[LRU_ACTIVE_FILE]! + inactiveFile;
-  const totalHigh = k.buddy.zones.reduce((s, z) => s + (z.managed ? z.watermark[WMARK_HIGH]! : 0), 0);
-  const anon = k.lru.nrPages[LRU_INACTIVE_ANON]!;
-  sc.fileIsTiny = file + free <= totalHigh && !sc.mayDeactivateAnon && Math.floor(anon / 2 ** sc.priority) > 0;
+  sc.fileIsTiny = false;
+  if (!sc.target) {
+    const free = k.buddy.freePages;
+    const file = k.lru.nrPages[LRU_ACTIVE_FILE]! + inactiveFile;
+    const totalHigh = k.buddy.zones.reduce((s, z) => s + (z.managed ? z.watermark[WMARK_HIGH]! : 0), 0);
+    const anon = k.lru.nrPages[LRU_INACTIVE_ANON]!;
+    sc.fileIsTiny = file + free <= totalHigh && !sc.mayDeactivateAnon && Math.floor(anon / 2 ** sc.priority) > 0;
+  }
 }
 
 /** shrink_lruvec(): scans the four evictable lists in SWAP_CLUSTER_MAX batches. */
@@ -562,7 +588,7 @@ function shrinkLruvec(k: Kernel, sc: ScanControl): void {
       const active = lru === LRU_ACTIVE_ANON || lru === LRU_ACTIVE_FILE;
       if (active) {
         const may = lru === LRU_ACTIVE_FILE ? sc.mayDeactivateFile : sc.mayDeactivateAnon;
-        if (may) shrinkActiveList(k, n, lru);
+        if (may) shrinkActiveList(k, n, lru, sc.memcg);
       } else reclaimed += shrinkInactiveList(k, n, lru, sc);
     }
     if (sc.nrReclaimed + reclaimed < sc.nrToReclaim || proportional) continue;
@@ -588,18 +614,25 @@ function shrinkLruvec(k: Kernel, sc: ScanControl): void {
     }
   }
   sc.nrReclaimed += reclaimed;
-  if (canReclaimAnon(k) && inactiveIsLow(k, LRU_INACTIVE_ANON)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON);
+  if (canReclaimAnon(k) && inactiveIsLow(k, LRU_INACTIVE_ANON, sc.memcg)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc.memcg);
 }
 
 /** shrink_node(). */
 export function shrinkNode(k: Kernel, sc: ScanControl): void {
   const before = sc.nrReclaimed;
   prepareScanControl(k, sc);
-  shrinkLruvec(k, sc);
+  // shrink_node_memcgs(): every lruvec under the target, the target's own first.
+  const scope = sc.target ? [sc.target] : k.memcgs;
+  for (const m of scope) {
+    sc.memcg = m.id;
+    shrinkLruvec(k, sc);
+    if (sc.target && sc.nrReclaimed >= sc.nrToReclaim) break;
+  }
   // Progress (even by direct reclaim) revives a kswapd that gave up.
   if (sc.nrReclaimed > before) k.kswapdFailures = 0;
-  k.refaultsSeenAnon = k.vmstat.get(VM.workingset_activate_anon);
-  k.refaultsSeenFile = k.vmstat.get(VM.workingset_activate_file);
+  const target = sc.target ?? k.memcgs[0]!;
+  target.refaultsSeenAnon = target.id === 0 ? k.vmstat.get(VM.workingset_activate_anon) : target.activateAnon;
+  target.refaultsSeenFile = target.id === 0 ? k.vmstat.get(VM.workingset_activate_file) : target.activateFile;
 }
 
 /**
@@ -621,7 +654,7 @@ export function kswapdBalance(k: Kernel): void {
   let total = 0;
   for (sc.priority = DEF_PRIORITY; sc.priority >= 1; ) {
     if (nodeBalanced(k)) break;
-    if (canReclaimAnon(k) && inactiveIsLow(k, LRU_INACTIVE_ANON)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON);
+    if (canReclaimAnon(k)) for (const m of k.memcgs) if (inactiveIsLow(k, LRU_INACTIVE_ANON, m.id)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, m.id);
     sc.nrToReclaim = k.buddy.zones.reduce((s, z) => s + (z.managed ? Math.max(z.watermark[WMARK_HIGH]!, SWAP_CLUSTER_MAX) : 0), 0);
     const before = sc.nrReclaimed;
     sc.nrScanned = 0;
@@ -640,7 +673,21 @@ export function kswapdBalance(k: Kernel): void {
  * per attempt, priority 12 → 0. Returns the pages reclaimed.
  */
 export function tryToFreePages(k: Kernel): number {
-  const sc = newScanControl(false, SWAP_CLUSTER_MAX);
+  return doTryToFreePages(k, newScanControl(false, SWAP_CLUSTER_MAX));
+}
+
+/**
+ * try_to_free_mem_cgroup_pages(): limit reclaim inside one cgroup, at least
+ * SWAP_CLUSTER_MAX pages; swapping only when the memsw limit allows.
+ */
+export function tryToFreeMemcgPages(k: Kernel, m: MemCgroup, nr: number, maySwap: boolean): number {
+  const sc = newScanControl(false, Math.max(nr, SWAP_CLUSTER_MAX));
+  sc.target = m;
+  sc.maySwap = maySwap;
+  return doTryToFreePages(k, sc);
+}
+
+function doTryToFreePages(k: Kernel, sc: ScanControl): number {
   for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
     sc.nrScanned = 0;
     shrinkNode(k, sc);

@@ -11,22 +11,28 @@
 import type { Kernel } from './kernel.js';
 import { PG_active, PG_swapbacked, PG_workingset } from './page.js';
 import { VM } from './vmstat.js';
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_MEMCG } from './lru.js';
 
-/** workingset_age_nonresident(). */
-export function ageNonresident(k: Kernel, nr: number): void {
-  k.nonresidentAge += nr;
+/** workingset_age_nonresident(): the lruvec's clock and its parents' advance. */
+export function ageNonresident(k: Kernel, memcg: number, nr: number): void {
+  k.memcgs[memcg]!.nonresidentAge += nr;
+  if (memcg !== 0) k.memcgs[0]!.nonresidentAge += nr;
 }
 
-/** workingset_eviction(): the shadow to store where the folio was (clock * 2 + workingset bit). */
+/**
+ * workingset_eviction(): the shadow to store where the folio was:
+ * (clock * 64 + memcg id) * 2 + workingset bit.
+ */
 export function workingsetEviction(k: Kernel, head: number): number {
   const n = k.pages.nrPages(head);
-  ageNonresident(k, n);
-  return k.nonresidentAge * 2 + (k.pages.flags[head]! & PG_workingset ? 1 : 0);
+  const memcg = k.pages.memcg[head]!;
+  ageNonresident(k, memcg, n);
+  return (k.memcgs[memcg]!.nonresidentAge * MAX_MEMCG + memcg) * 2 + (k.pages.flags[head]! & PG_workingset ? 1 : 0);
 }
 
 /** workingset_activation(): an activation also ages the clock. */
 export function workingsetActivation(k: Kernel, head: number): void {
-  ageNonresident(k, k.pages.nrPages(head));
+  ageNonresident(k, k.pages.memcg[head]!, k.pages.nrPages(head));
 }
 
 /**
@@ -39,23 +45,29 @@ export function workingsetRefault(k: Kernel, head: number, shadow: number, anon:
   const n = p.nrPages(head);
   const file = !anon && !(p.flags[head]! & PG_swapbacked);
   k.vmstat.add(file ? VM.workingset_refault_file : VM.workingset_refault_anon, n);
-  const eviction = Math.floor(shadow / 2);
   const wasWorkingset = shadow % 2 === 1;
-  const distance = k.nonresidentAge - eviction;
+  const memcg = Math.floor(shadow / 2) % MAX_MEMCG;
+  const eviction = Math.floor(Math.floor(shadow / 2) / MAX_MEMCG);
+  const m = k.memcgs[memcg] ?? k.memcgs[0]!;
+  const distance = m.nonresidentAge - eviction;
   const v = k.vmstat;
-  let size = v.get(VM.nr_active_file);
-  if (!file) size += v.get(VM.nr_inactive_file);
+  const lru = (l: number): number => (m.id === 0 ? k.lru.nrPages[l]! : k.lru.size(m.id, l));
+  let size = lru(LRU_ACTIVE_FILE);
+  if (!file) size += lru(LRU_INACTIVE_FILE);
   if (k.nrSwapPages > 0) {
-    size += v.get(VM.nr_active_anon);
-    if (file) size += v.get(VM.nr_inactive_anon);
+    size += lru(LRU_ACTIVE_ANON);
+    if (file) size += lru(LRU_INACTIVE_ANON);
   }
   if (distance > size) return;
   p.flags[head] |= PG_active;
-  ageNonresident(k, n);
+  ageNonresident(k, p.memcg[head]!, n);
   v.add(file ? VM.workingset_activate_file : VM.workingset_activate_anon, n);
+  const owner = k.memcgs[p.memcg[head]!]!;
+  if (file) owner.activateFile += n;
+  else owner.activateAnon += n;
   if (wasWorkingset) {
     p.flags[head] |= PG_workingset;
     v.add(file ? VM.workingset_restore_file : VM.workingset_restore_anon, n);
-    k.noteRefaultCost(file, n);
+    k.noteRefaultCost(p.memcg[head]!, file, n);
   }
 }

@@ -100,7 +100,12 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
   const bad = (): never => {
     throw new Error(`runner gave a '${rec.kind}' record for '${op.op}' at line ${op.line}`);
   };
+  if (rec.kind === 'killed') return [`${op.text} -> killed`];
   switch (op.op) {
+    case 'swapon':
+    case 'swapoff':
+    case 'sysctl':
+    case 'oom_score_adj':
     case 'mmap':
     case 'munmap':
     case 'mprotect':
@@ -131,6 +136,23 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
       return [`${op.text} = ${runLength([...(rec as { codes: string }).codes])}`.trimEnd()];
     case 'echo':
       return [op.words.join(' ')];
+    case 'oom_score': {
+      if (rec.kind !== 'oom_score') bad();
+      const r = rec as Extract<OpRecord, { kind: 'oom_score' }>;
+      return [`${op.label} proc=${procName} oom_score=${r.score} oom_score_adj=${r.adj}`];
+    }
+    case 'cgstat': {
+      if (rec.kind !== 'cgstat') bad();
+      const r = rec as Extract<OpRecord, { kind: 'cgstat' }>;
+      return [
+        `${op.label} cgroup=${op.name} usage_kb=${r.usageKb} max_usage_kb=${r.maxUsageKb} limit_kb=${r.limitKb} memsw_usage_kb=${r.memswUsageKb} failcnt=${r.failcnt} oom_kill=${r.oomKill}`,
+      ];
+    }
+    case 'events': {
+      if (rec.kind !== 'events') bad();
+      const r = rec as Extract<OpRecord, { kind: 'events' }>;
+      return r.killed.length === 0 ? [`${op.label} none`] : r.killed.map((p) => `${op.label} oom_kill proc=${p}`);
+    }
     case 'report': {
       if (rec.kind !== 'smaps') bad();
       const r = rec as Extract<OpRecord, { kind: 'smaps' }>;

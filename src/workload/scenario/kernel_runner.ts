@@ -120,6 +120,8 @@ function opLine(op: Op, id: (name: string) => number): string {
       return 'nop';
     case 'exec':
       throw new KernelRunnerError(`line ${op.line}: exec is a simulator-only operation; the real-kernel runner does not run it`);
+    default:
+      throw new KernelRunnerError(`line ${op.line}: the real-kernel runner does not run '${op.op}' yet`);
   }
 }
 

@@ -30,6 +30,25 @@ export type Madvice = (typeof MADVICES)[number];
 
 export type MsyncMode = 'sync' | 'async' | 'invalidate';
 
+/** The vm sysctls a scenario may set (docs/scenario-format.md, version 2). */
+export const SYSCTL_KEYS = [
+  'swappiness',
+  'overcommit_memory',
+  'overcommit_ratio',
+  'overcommit_kbytes',
+  'min_free_kbytes',
+  'watermark_scale_factor',
+  'page-cluster',
+  'oom_kill_allocating_task',
+  'dirty_ratio',
+  'dirty_background_ratio',
+  'dirty_expire_centisecs',
+  'dirty_writeback_centisecs',
+  'drop_caches',
+  'panic_on_oom',
+] as const;
+export type SysctlKey = (typeof SYSCTL_KEYS)[number];
+
 interface OpBase {
   /** 1-based line number in the scenario file. */
   line: number;
@@ -75,6 +94,16 @@ export type Op = OpBase &
     | { op: 'exit'; target: number }
     | { op: 'echo'; words: string[] }
     | { op: 'exec'; path: string; textPages: number; dataPages: number; bssPages: number; stackPages: number }
+    | { op: 'swapon'; path: string; pages: number; prio: number | null }
+    | { op: 'swapoff'; path: string }
+    | { op: 'sysctl'; settings: Array<[SysctlKey, number]> }
+    | { op: 'cgroup'; name: string; limit: number; memsw: number | null; swappiness: number | null }
+    | { op: 'join'; name: string }
+    | { op: 'oom_score_adj'; value: number }
+    | { op: 'oom_score'; label: string }
+    | { op: 'cgstat'; label: string; name: string }
+    | { op: 'events'; label: string }
+    | { op: 'sleep'; ms: number }
   );
 
 export type OpName = Op['op'];

@@ -3,7 +3,7 @@
 // kernel answers is made here, so a bad script fails before anything runs and
 // nothing half-done is printed.
 import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../../kernel/machine.js';
-import { MADVICES, type Madvice, type MsyncMode, type Op, type Prot, type ScenarioProc } from './ops.js';
+import { MADVICES, SYSCTL_KEYS, type Madvice, type MsyncMode, type Op, type Prot, type ScenarioProc, type SysctlKey } from './ops.js';
 
 export interface Program {
   machine: MachineConfig;
@@ -165,6 +165,16 @@ const USAGE: Record<string, string> = {
   exit: 'exit NAME',
   echo: 'echo WORDS...',
   exec: 'exec [PATH] [text=N] [data=N] [bss=N] [stack=N]',
+  swapon: 'swapon PATH SIZE [prio=N]',
+  swapoff: 'swapoff PATH',
+  sysctl: 'sysctl KEY=VALUE...',
+  cgroup: 'cgroup NAME limit=SIZE [memsw=SIZE] [swappiness=N]',
+  join: 'join NAME',
+  oom_score_adj: 'oom_score_adj N',
+  oom_score: 'oom_score LABEL',
+  cgstat: 'cgstat LABEL NAME',
+  events: 'events LABEL',
+  sleep: 'sleep MS',
 };
 
 export interface ParseOptions {
@@ -194,6 +204,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
   // Mapping names visible in each process (a child inherits its parent's at fork).
   const names: Array<Set<string>> = [new Set()];
   let cur = 0;
+  const cgroups = new Set<string>();
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -415,6 +426,79 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       }
       case 'echo':
         ops.push({ ...base, op, words: args });
+        break;
+      case 'swapon': {
+        count(2, 3);
+        let prio: number | null = null;
+        if (args[2] !== undefined) {
+          const m = /^prio=(-?\d+)$/.exec(args[2]);
+          if (!m || Number(m[1]) < -1 || Number(m[1]) > 32767) fail(`swapon: expected prio=N with N from -1 to 32767, got '${args[2]}'`);
+          prio = Number(m![1]);
+        }
+        ops.push({ ...base, op: 'swapon', path: args[0]!, pages: pages(args[1]!, 'SIZE'), prio });
+        break;
+      }
+      case 'swapoff':
+        count(1, 1);
+        ops.push({ ...base, op: 'swapoff', path: args[0]! });
+        break;
+      case 'sysctl': {
+        if (args.length < 1) count(1, Infinity);
+        const settings: Array<[SysctlKey, number]> = [];
+        for (const a of args) {
+          const m = /^([a-z_-]+)=(-?\d+)$/.exec(a);
+          if (!m) fail(`sysctl: expected KEY=VALUE, got '${a}'`);
+          if (!(SYSCTL_KEYS as readonly string[]).includes(m![1]!)) fail(`sysctl: unknown key '${m![1]}'`);
+          settings.push([m![1] as SysctlKey, Number(m![2])]);
+        }
+        ops.push({ ...base, op: 'sysctl', settings });
+        break;
+      }
+      case 'cgroup': {
+        if (args.length < 2) count(2, 4);
+        let limit = -1;
+        let memsw: number | null = null;
+        let swappiness: number | null = null;
+        for (const o of args.slice(1)) {
+          if (o.startsWith('limit=')) limit = pages(o.slice(6), 'limit');
+          else if (o.startsWith('memsw=')) memsw = pages(o.slice(6), 'memsw');
+          else if (o.startsWith('swappiness=')) {
+            const v = o.slice(11);
+            if (!/^\d+$/.test(v) || Number(v) > 200) fail(`cgroup: swappiness must be 0..200, got '${v}'`);
+            swappiness = Number(v);
+          } else fail(`cgroup: unknown option '${o}'`);
+        }
+        if (limit < 0) fail('cgroup: limit=SIZE is required');
+        if (memsw !== null && memsw < limit) fail('cgroup: memsw must be at least limit');
+        ops.push({ ...base, op: 'cgroup', name: args[0]!, limit, memsw, swappiness });
+        cgroups.add(args[0]!);
+        break;
+      }
+      case 'join':
+        count(1, 1);
+        if (!cgroups.has(args[0]!)) fail(`join: no cgroup named '${args[0]}'`);
+        ops.push({ ...base, op: 'join', name: args[0]! });
+        break;
+      case 'oom_score_adj': {
+        count(1, 1);
+        if (!/^-?\d+$/.test(args[0]!)) fail(`oom_score_adj: expected an integer, got '${args[0]}'`);
+        ops.push({ ...base, op: 'oom_score_adj', value: Number(args[0]) });
+        break;
+      }
+      case 'oom_score':
+      case 'events':
+        count(1, 1);
+        ops.push({ ...base, op, label: args[0]! } as Op);
+        break;
+      case 'cgstat':
+        count(2, 2);
+        if (!cgroups.has(args[1]!)) fail(`cgstat: no cgroup named '${args[1]}'`);
+        ops.push({ ...base, op: 'cgstat', label: args[0]!, name: args[1]! });
+        break;
+      case 'sleep':
+        count(1, 1);
+        if (!/^\d+$/.test(args[0]!)) fail(`sleep: expected milliseconds, got '${args[0]}'`);
+        ops.push({ ...base, op: 'sleep', ms: Number(args[0]) });
         break;
       case 'exec': {
         // Extension (simulator only): replace the process image; its mappings are gone.

@@ -37,7 +37,15 @@ export type OpRecord =
   /** A runtime script error (e.g. a mapping whose mmap failed). Stops the run. */
   | { kind: 'error'; message: string }
   /** Operations that print nothing (and touch without a signal). */
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** The running process was killed by the OOM killer during this line. */
+  | { kind: 'killed' }
+  /** oom_score. */
+  | { kind: 'oom_score'; score: number; adj: number }
+  /** cgstat: a memory cgroup's counters, in kB (limit -1 = unlimited). */
+  | { kind: 'cgstat'; usageKb: number; maxUsageKb: number; limitKb: number; memswUsageKb: number; failcnt: number; oomKill: number }
+  /** events: scenario processes killed by the OOM killer since the last events. */
+  | { kind: 'events'; killed: string[] };
 
 /** The records of a run, by operation index. A run stopped by an error has fewer. */
 export type RunRecords = OpRecord[];

@@ -5,6 +5,10 @@
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
+import { memcgAttach, memcgCreate } from '../../kernel/memcontrol.js';
+import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../kernel/oom_kill.js';
+import { swapon } from '../../kernel/swapfile.js';
+import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
 import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
@@ -64,6 +68,8 @@ export class SimRun {
   constructor(readonly program: Program) {
     this.kernel = new Kernel(program.machine);
     const main = this.kernel.spawn('mmsim-runner');
+    // main is never the OOM killer's victim (docs/scenario-format.md, version 2).
+    main.oomScoreAdj = -1000;
     this.procs = program.procs.map(() => null);
     this.procs[0] = { task: main, maps: new Map(), nextSlot: SLOT_BASE, baseline: procPidStatus(this.kernel, main) };
   }
@@ -85,10 +91,38 @@ export class SimRun {
     return m;
   }
 
-  /** Executes one operation in its process. */
+  /**
+   * Executes one operation in its process, as the kernel's `current`. A
+   * process killed by the OOM killer during the line reports `killed`.
+   */
   step(op: Op): OpRecord {
     const k = this.kernel;
+    if (op.op === 'in') {
+      const target = this.procs[op.target];
+      if (!target || target.task.killed) return { kind: 'error', message: `process ${this.program.procs[op.target]!.name} was killed by the OOM killer` };
+    }
     const ps = this.procs[op.proc]!;
+    if (ps.task.killed) {
+      // Only the hand-off away from a killed process can still name it.
+      if (op.op === 'in') return { kind: 'none' };
+      return { kind: 'error', message: `process ${this.program.procs[op.proc]!.name} was killed by the OOM killer` };
+    }
+    k.enter(ps.task);
+    let rec: OpRecord;
+    try {
+      rec = this.exec1(op, ps);
+    } finally {
+      k.leave();
+    }
+    if (ps.task.killed && op.op !== 'exit') {
+      if (op.proc === 0) return { kind: 'error', message: 'main was killed by the OOM killer' };
+      return { kind: 'killed' };
+    }
+    return rec;
+  }
+
+  private exec1(op: Op, ps: ProcState): OpRecord {
+    const k = this.kernel;
     const task = ps.task;
     const mapping = (name: string): MappingPlace | OpRecord => {
       const m = this.place(ps, name);
@@ -227,6 +261,8 @@ export class SimRun {
       case 'fork': {
         const child = k.fork(task);
         if (typeof child === 'number') return { kind: 'error', message: `fork: ${errnoName(child)}` };
+        // The runner writes 0 in every child (main starts at -1000).
+        child.oomScoreAdj = 0;
         this.procs[op.child] = {
           task: child,
           maps: new Map([...ps.maps].map(([n, m]) => [n, { ...m }])),
@@ -249,6 +285,60 @@ export class SimRun {
         ps.nextSlot = SLOT_BASE;
         return { kind: 'none' };
       }
+      case 'swapon': {
+        if (k.fs.fsTypeOf(op.path) !== 'ext4') return { kind: 'ret', value: 'EINVAL' };
+        createFile(k, op.path, op.pages, 0, 16);
+        const r = swapon(k, k.fs.resolve(op.path), op.pages, op.prio ?? undefined);
+        return { kind: 'ret', value: typeof r === 'number' ? errnoName(r) : 'ok' };
+      }
+      case 'swapoff':
+        return { kind: 'ret', value: errnoName(sysSwapoff(k, k.fs.resolve(op.path))) };
+      case 'sysctl': {
+        for (const [key, value] of op.settings) {
+          const r = sysctlWrite(k, key, value);
+          if (r < 0) return { kind: 'ret', value: errnoName(r) };
+        }
+        return { kind: 'ret', value: 'ok' };
+      }
+      case 'cgroup': {
+        const m = memcgCreate(k, op.name);
+        m.limit = op.limit;
+        m.memswLimit = op.memsw ?? Infinity;
+        m.swappiness = op.swappiness;
+        return { kind: 'none' };
+      }
+      case 'join':
+        memcgAttach(k, task, k.memcgs.find((m) => m.name === op.name)!);
+        return { kind: 'none' };
+      case 'oom_score_adj':
+        if (op.value < OOM_SCORE_ADJ_MIN || op.value > OOM_SCORE_ADJ_MAX) return { kind: 'ret', value: 'EINVAL' };
+        task.oomScoreAdj = op.value;
+        return { kind: 'ret', value: 'ok' };
+      case 'oom_score':
+        return { kind: 'oom_score', score: oomScore(k, task), adj: task.oomScoreAdj };
+      case 'cgstat': {
+        const m = k.memcgs.find((c) => c.name === op.name)!;
+        return {
+          kind: 'cgstat',
+          usageKb: m.usage * 4,
+          maxUsageKb: m.maxUsage * 4,
+          limitKb: m.limit === Infinity ? -1 : m.limit * 4,
+          memswUsageKb: m.memswUsage * 4,
+          failcnt: m.failcnt,
+          oomKill: m.oomKill,
+        };
+      }
+      case 'events': {
+        const kills = k.oomKills.splice(0);
+        const names = kills.map((kill) => {
+          const i = this.procs.findIndex((p) => p?.task.pid === kill.pid);
+          return i >= 0 ? this.program.procs[i]!.name : `pid${kill.pid}`;
+        });
+        return { kind: 'events', killed: names };
+      }
+      case 'sleep':
+        sleepMs(k, op.ms);
+        return { kind: 'none' };
       case 'in':
       case 'echo':
         return { kind: 'none' };
