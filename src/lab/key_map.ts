@@ -1,0 +1,134 @@
+// An open-addressing hash index from keys (page numbers or object ids, exact
+// doubles below 2^53) to small integer ids, shared by the trace-lab policies.
+// Each tracked key owns an id in [0, maxIds); policies keep their per-key state
+// in typed arrays indexed by that id (struct-of-arrays), so a lookup is one
+// hash, a short linear probe and no allocation. Deletion shifts entries back
+// (no tombstones), so probe lengths do not decay over a long replay.
+//
+// Layout, for maxIds = 3 (table of 8 slots):
+//   keys:  [ 4096 | 7 | <free: next 2> ]       keys[id], or the free-list link
+//   table: [ -1, 1, -1, -1, 0, -1, -1, -1 ]    slot -> id, -1 = empty
+// Simplification: the capacity is fixed at construction (policies know their
+// bound: residents plus ghosts); exceeding it is a bug and throws.
+
+const EMPTY = -1;
+
+/**
+ * 32-bit mix of a non-negative integer key below 2^53. Both 32-bit halves go
+ * in, so ids that differ only above bit 32 (x86-64 VPNs) spread too. Uses `>>> 0`
+ * and a division, never `>>` on the double itself (see src/hw/addr.ts).
+ */
+export function hashKey(key: number): number {
+  const lo = key >>> 0; // ToUint32: key mod 2^32, exact for integers
+  const hi = (key / 4294967296) >>> 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2f), 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+export class KeyMap {
+  /** keys[id] is the key that owns `id`; for a free id, the next free id. */
+  readonly keys: Float64Array;
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  private freeHead: number;
+  private count: number;
+  readonly maxIds: number;
+
+  /** A map that can hold up to `maxIds` keys at once (maxIds ≥ 1). */
+  constructor(maxIds: number) {
+    if (!(maxIds >= 1) || !Number.isInteger(maxIds)) throw new RangeError(`KeyMap: bad maxIds ${maxIds}`);
+    this.maxIds = maxIds;
+    this.keys = new Float64Array(maxIds);
+    // Load factor at most 2/3 when full; usually well below.
+    let slots = 8;
+    while (slots < maxIds * 1.5) slots *= 2;
+    this.table = new Int32Array(slots).fill(EMPTY);
+    this.mask = slots - 1;
+    // Free list threaded through `keys`: 0 -> 1 -> ... -> maxIds-1 -> -1.
+    for (let i = 0; i < maxIds; i++) this.keys[i] = i + 1 < maxIds ? i + 1 : EMPTY;
+    this.freeHead = 0;
+    this.count = 0;
+  }
+
+  /** Number of keys held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id of `key`, or -1 when absent. Allocates nothing. */
+  get(key: number): number {
+    const table = this.table;
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = hashKey(key) & mask;
+    for (;;) {
+      const id = table[i];
+      if (id === EMPTY) return EMPTY;
+      if (keys[id] === key) return id;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Adds `key` (precondition: absent) and returns its new id. Ids are reused
+   * most-recently-freed first. Throws when all maxIds ids are taken.
+   */
+  add(key: number): number {
+    const id = this.freeHead;
+    if (id === EMPTY) throw new RangeError(`KeyMap: more than ${this.maxIds} keys`);
+    this.freeHead = this.keys[id];
+    this.keys[id] = key;
+    const table = this.table;
+    const mask = this.mask;
+    let i = hashKey(key) & mask;
+    while (table[i] !== EMPTY) i = (i + 1) & mask;
+    table[i] = id;
+    this.count++;
+    return id;
+  }
+
+  /** Removes the key that owns `id` (precondition: `id` is in use) and frees the id. */
+  delete(id: number): void {
+    const table = this.table;
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = hashKey(keys[id]) & mask;
+    while (table[i] !== id) i = (i + 1) & mask;
+    // Backward-shift deletion: move later entries of the probe run into the
+    // hole unless their home slot lies cyclically in (hole, j].
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const other = table[j];
+      if (other === EMPTY) break;
+      const home = hashKey(keys[other]) & mask;
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (!stays) {
+        table[i] = other;
+        i = j;
+      }
+    }
+    table[i] = EMPTY;
+    keys[id] = this.freeHead;
+    this.freeHead = id;
+    this.count--;
+  }
+
+  /** Removes every key. O(table size); not for the per-access path. */
+  clear(): void {
+    this.table.fill(EMPTY);
+    for (let i = 0; i < this.maxIds; i++) this.keys[i] = i + 1 < this.maxIds ? i + 1 : EMPTY;
+    this.freeHead = 0;
+    this.count = 0;
+  }
+
+  /** Bytes held in typed arrays. */
+  byteLength(): number {
+    return this.keys.byteLength + this.table.byteLength;
+  }
+}
