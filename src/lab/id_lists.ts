@@ -75,6 +75,17 @@ export class IdLists {
     return id;
   }
 
+  /** A copy over `nrIds` ids (≥ the current count), same lists and links: for growing. */
+  grown(nrIds: number): IdLists {
+    const g = new IdLists(nrIds, this.head.length);
+    g.prev.set(this.prev);
+    g.next.set(this.next);
+    g.head.set(this.head);
+    g.tail.set(this.tail);
+    g.len.set(this.len);
+    return g;
+  }
+
   /** Ids of `list` from head to tail. Allocates: for tests and debugging only. */
   toArray(list: number): number[] {
     const out: number[] = [];

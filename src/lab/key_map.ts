@@ -8,8 +8,9 @@
 // Layout, for maxIds = 3 (table of 8 slots):
 //   keys:  [ 4096 | 7 | <free: next 2> ]       keys[id], or the free-list link
 //   table: [ -1, 1, -1, -1, 0, -1, -1, -1 ]    slot -> id, -1 = empty
-// Simplification: the capacity is fixed at construction (policies know their
-// bound: residents plus ghosts); exceeding it is a bug and throws.
+// The capacity is fixed at construction (policies know their bound: residents
+// plus ghosts); add() beyond it throws. A policy without a hard bound calls
+// grow() when full, a cold path that keeps every id.
 
 const EMPTY = -1;
 
@@ -32,12 +33,12 @@ export function hashKey(key: number): number {
 
 export class KeyMap {
   /** keys[id] is the key that owns `id`; for a free id, the next free id. */
-  readonly keys: Float64Array;
-  private readonly table: Int32Array;
-  private readonly mask: number;
+  keys: Float64Array;
+  private table: Int32Array;
+  private mask: number;
   private freeHead: number;
   private count: number;
-  readonly maxIds: number;
+  maxIds: number;
 
   /** A map that can hold up to `maxIds` keys at once (maxIds ≥ 1). */
   constructor(maxIds: number) {
@@ -117,6 +118,30 @@ export class KeyMap {
     keys[id] = this.freeHead;
     this.freeHead = id;
     this.count--;
+  }
+
+  /**
+   * Raises the capacity to `newMaxIds`, keeping every key's id; the new ids
+   * are maxIds..newMaxIds-1. Precondition: the map is full (size === maxIds).
+   * Callers must grow their own id-indexed arrays to match.
+   */
+  grow(newMaxIds: number): void {
+    if (this.count !== this.maxIds || newMaxIds <= this.maxIds) throw new RangeError('KeyMap.grow: map not full or size not larger');
+    const old = this.keys;
+    this.keys = new Float64Array(newMaxIds);
+    this.keys.set(old);
+    let slots = 8;
+    while (slots < newMaxIds * 1.5) slots *= 2;
+    this.table = new Int32Array(slots).fill(EMPTY);
+    this.mask = slots - 1;
+    for (let id = 0; id < this.maxIds; id++) {
+      let i = hashKey(this.keys[id]) & this.mask;
+      while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.table[i] = id;
+    }
+    for (let i = this.maxIds; i < newMaxIds; i++) this.keys[i] = i + 1 < newMaxIds ? i + 1 : EMPTY;
+    this.freeHead = this.maxIds;
+    this.maxIds = newMaxIds;
   }
 
   /** Removes every key. O(table size); not for the per-access path. */

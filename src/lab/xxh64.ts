@@ -93,13 +93,32 @@ const P2H = 0xc2b2ae3d, P2L = 0x27d4eb4f;
 const P3H = 0x165667b1, P3L = 0x9e3779f9;
 const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
 
-/** High 32 bits of the 64-bit product of two uint32s, by 16-bit limbs (all exact in doubles). */
-function mulHi32(a: number, b: number): number {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const t = a0 * b0;
-  const m = a1 * b0 + Math.floor(t / 65536);
-  const m2 = a0 * b1 + (m % 65536);
-  return (a1 * b1 + Math.floor(m / 65536) + Math.floor(m2 / 65536)) >>> 0;
+// The high word of the last mul64() result (a module slot, so no object is returned).
+let mulHi = 0;
+
+/**
+ * Low 64 bits of (ah:al) × (bh:bl), by 16-bit limbs so every partial sum stays
+ * below 2^32 (the Long.js scheme). Returns the low word; the high word is in `mulHi`.
+ */
+function mul64(ah: number, al: number, bh: number, bl: number): number {
+  const a48 = ah >>> 16, a32 = ah & 0xffff, a16 = al >>> 16, a00 = al & 0xffff;
+  const b48 = bh >>> 16, b32 = bh & 0xffff, b16 = bl >>> 16, b00 = bl & 0xffff;
+  // Every true partial sum is below 2^32, so int32 wrap-around (| 0) loses
+  // nothing that `>>> 16` and `& 0xffff` read back.
+  const c00 = Math.imul(a00, b00);
+  let c16 = ((c00 >>> 16) + Math.imul(a16, b00)) | 0;
+  let c32 = c16 >>> 16;
+  c16 = ((c16 & 0xffff) + Math.imul(a00, b16)) | 0;
+  c32 = (c32 + (c16 >>> 16)) | 0;
+  c32 = (c32 + Math.imul(a32, b00)) | 0;
+  let c48 = c32 >>> 16;
+  c32 = ((c32 & 0xffff) + Math.imul(a16, b16)) | 0;
+  c48 = (c48 + (c32 >>> 16)) | 0;
+  c32 = ((c32 & 0xffff) + Math.imul(a00, b32)) | 0;
+  c48 = (c48 + (c32 >>> 16)) | 0;
+  c48 = (c48 + Math.imul(a48, b00) + Math.imul(a32, b16) + Math.imul(a16, b32) + Math.imul(a00, b48)) & 0xffff;
+  mulHi = ((c48 << 16) | (c32 & 0xffff)) >>> 0;
+  return ((c16 << 16) | (c00 & 0xffff)) >>> 0;
 }
 
 /**
@@ -111,59 +130,42 @@ function mulHi32(a: number, b: number): number {
 export class Xxh64U64 {
   private readonly initHi: number;
   private readonly initLo: number;
-  // The running 64-bit value (h, l): fields, not a returned object, so the
-  // steps below allocate nothing.
-  private h = 0;
-  private l = 0;
-
   constructor(seed: bigint) {
     const init = (seed + P5 + 8n) & M64;
     this.initHi = Number(init >> 32n);
     this.initLo = Number(init & 0xffffffffn);
   }
 
-  /** (h, l) *= (bh, bl) mod 2^64. */
-  private mul(bh: number, bl: number): void {
-    const ah = this.h, al = this.l;
-    this.h = (mulHi32(al, bl) + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
-    this.l = Math.imul(al, bl) >>> 0;
-  }
-
-  /** (h, l) = rotl64((h, l), r) for 0 < r < 32. */
-  private rotl(r: number): void {
-    const h = this.h, l = this.l;
-    this.h = ((h << r) | (l >>> (32 - r))) >>> 0;
-    this.l = ((l << r) | (h >>> (32 - r))) >>> 0;
-  }
-
-  /** (h, l) += (bh, bl) mod 2^64. */
-  private add(bh: number, bl: number): void {
-    const lo = this.l + bl;
-    this.l = lo >>> 0;
-    this.h = (this.h + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-  }
-
   /** Low 32 bits of XXH64(le64(key), seed). `key` is an integer in [0, 2^53). */
   low32(key: number): number {
     // k1 = round(0, key) = rotl(key * P2, 31) * P1
-    this.h = (key / 4294967296) >>> 0;
-    this.l = key >>> 0;
-    this.mul(P2H, P2L);
-    this.rotl(31);
-    this.mul(P1H, P1L);
-    const kh = this.h, kl = this.l;
-    // h = seed + P5 + 8; h ^= k1; h = rotl(h, 27) * P1 + P4
-    this.h = (this.initHi ^ kh) >>> 0;
-    this.l = (this.initLo ^ kl) >>> 0;
-    this.rotl(27);
-    this.mul(P1H, P1L);
-    this.add(P4H, P4L);
+    let l = mul64((key / 4294967296) >>> 0, key >>> 0, P2H, P2L);
+    let h = mulHi;
+    // rotl 31
+    let t = ((h << 31) | (l >>> 1)) >>> 0;
+    l = ((l << 31) | (h >>> 1)) >>> 0;
+    h = t;
+    l = mul64(h, l, P1H, P1L);
+    h = mulHi;
+    // h64 = (seed + P5 + 8) ^ k1; h64 = rotl(h64, 27) * P1 + P4
+    h = (this.initHi ^ h) >>> 0;
+    l = (this.initLo ^ l) >>> 0;
+    t = ((h << 27) | (l >>> 5)) >>> 0;
+    l = ((l << 27) | (h >>> 5)) >>> 0;
+    h = t;
+    l = mul64(h, l, P1H, P1L);
+    h = mulHi;
+    const sum = l + P4L;
+    l = sum >>> 0;
+    h = (h + P4H + (sum > 0xffffffff ? 1 : 0)) >>> 0;
     // avalanche: h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32
-    this.l = (this.l ^ (this.h >>> 1)) >>> 0;
-    this.mul(P2H, P2L);
-    this.l = (this.l ^ ((this.l >>> 29) | (this.h << 3))) >>> 0;
-    this.h = (this.h ^ (this.h >>> 29)) >>> 0;
-    this.mul(P3H, P3L);
-    return (this.l ^ this.h) >>> 0;
+    l = (l ^ (h >>> 1)) >>> 0;
+    l = mul64(h, l, P2H, P2L);
+    h = mulHi;
+    l = (l ^ ((l >>> 29) | (h << 3))) >>> 0;
+    h = (h ^ (h >>> 29)) >>> 0;
+    l = mul64(h, l, P3H, P3L);
+    h = mulHi;
+    return (l ^ h) >>> 0;
   }
 }
