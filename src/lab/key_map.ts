@@ -5,9 +5,13 @@
 // hash, a short linear probe and no allocation. Deletion shifts entries back
 // (no tombstones), so probe lengths do not decay over a long replay.
 //
-// Layout, for maxIds = 3 (table of 8 slots):
+// Layout, for maxIds = 3 (table of 8 slots, 2 id bits):
 //   keys:  [ 4096 | 7 | <free: next 2> ]       keys[id], or the free-list link
-//   table: [ -1, 1, -1, -1, 0, -1, -1, -1 ]    slot -> id, -1 = empty
+//   table: [ -1, fp|1, -1, -1, fp|0, -1, ... ] slot -> fingerprint << idBits | id
+// The fingerprint (the hash's top 31 − idBits bits) lets a probe skip
+// non-matching slots without reading keys[] (a cache miss on large tables),
+// and dist[slot] (the entry's distance from its home slot, saturating at 255)
+// lets deletion shift entries back without rehashing their keys.
 // The capacity is fixed at construction (policies know their bound: residents
 // plus ghosts); add() beyond it throws. A policy without a hard bound calls
 // grow() when full, a cold path that keeps every id.
@@ -35,7 +39,11 @@ export class KeyMap {
   /** keys[id] is the key that owns `id`; for a free id, the next free id. */
   keys: Float64Array;
   private table: Int32Array;
+  private dist: Uint8Array;
   private mask: number;
+  private idBits = 0;
+  private idMask = 0;
+  private fpShift = 0;
   private freeHead: number;
   private count: number;
   maxIds: number;
@@ -49,11 +57,28 @@ export class KeyMap {
     let slots = 8;
     while (slots < maxIds * 1.5) slots *= 2;
     this.table = new Int32Array(slots).fill(EMPTY);
+    this.dist = new Uint8Array(slots);
     this.mask = slots - 1;
+    this.setIdBits(maxIds);
     // Free list threaded through `keys`: 0 -> 1 -> ... -> maxIds-1 -> -1.
     for (let i = 0; i < maxIds; i++) this.keys[i] = i + 1 < maxIds ? i + 1 : EMPTY;
     this.freeHead = 0;
     this.count = 0;
+  }
+
+  /** Splits a table entry into id bits and fingerprint bits for ids below maxIds. */
+  private setIdBits(maxIds: number): void {
+    let bits = 1;
+    while (2 ** bits < maxIds) bits++;
+    this.idBits = bits;
+    this.idMask = 2 ** bits - 1;
+    // Fingerprint = the top (31 − bits) hash bits; with 31 id bits there are none.
+    this.fpShift = bits + 1;
+  }
+
+  /** The table entry for `id` whose key hashes to `h`: fingerprint << idBits | id (non-negative). */
+  private entry(h: number, id: number): number {
+    return this.fpShift >= 32 ? id : (((h >>> this.fpShift) << this.idBits) | id);
   }
 
   /** Number of keys held. */
@@ -64,13 +89,15 @@ export class KeyMap {
   /** The id of `key`, or -1 when absent. Allocates nothing. */
   get(key: number): number {
     const table = this.table;
-    const keys = this.keys;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
+    const idMask = this.idMask;
+    const h = hashKey(key);
+    const want = this.entry(h, 0);
+    let i = h & mask;
     for (;;) {
-      const id = table[i];
-      if (id === EMPTY) return EMPTY;
-      if (keys[id] === key) return id;
+      const e = table[i];
+      if (e === EMPTY) return EMPTY;
+      if ((e & ~idMask) === want && this.keys[e & idMask] === key) return e & idMask;
       i = (i + 1) & mask;
     }
   }
@@ -86,9 +113,15 @@ export class KeyMap {
     this.keys[id] = key;
     const table = this.table;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
-    while (table[i] !== EMPTY) i = (i + 1) & mask;
-    table[i] = id;
+    const h = hashKey(key);
+    let i = h & mask;
+    let d = 0;
+    while (table[i] !== EMPTY) {
+      i = (i + 1) & mask;
+      d++;
+    }
+    table[i] = this.entry(h, id);
+    this.dist[i] = d < 255 ? d : 255;
     this.count++;
     return id;
   }
@@ -98,23 +131,30 @@ export class KeyMap {
     const table = this.table;
     const keys = this.keys;
     const mask = this.mask;
+    const idMask = this.idMask;
     let i = hashKey(keys[id]) & mask;
-    while (table[i] !== id) i = (i + 1) & mask;
-    // Backward-shift deletion: move later entries of the probe run into the
-    // hole unless their home slot lies cyclically in (hole, j].
+    while ((table[i] & idMask) !== id || table[i] === EMPTY) i = (i + 1) & mask;
+    // Backward-shift deletion: an entry at j, d slots past its home, moves
+    // into the hole i unless its home lies cyclically in (i, j], i.e. unless
+    // d < (j − i) mod size.
+    const dist = this.dist;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
       const other = table[j];
       if (other === EMPTY) break;
-      const home = hashKey(keys[other]) & mask;
-      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
-      if (!stays) {
+      let d = dist[j];
+      if (d === 255) d = (j - (hashKey(keys[other & idMask]) & mask)) & mask;
+      const gap = (j - i) & mask;
+      if (d >= gap) {
         table[i] = other;
+        const nd = d - gap;
+        dist[i] = nd < 255 ? nd : 255;
         i = j;
       }
     }
     table[i] = EMPTY;
+    dist[i] = 0;
     keys[id] = this.freeHead;
     this.freeHead = id;
     this.count--;
@@ -133,11 +173,19 @@ export class KeyMap {
     let slots = 8;
     while (slots < newMaxIds * 1.5) slots *= 2;
     this.table = new Int32Array(slots).fill(EMPTY);
+    this.dist = new Uint8Array(slots);
     this.mask = slots - 1;
+    this.setIdBits(newMaxIds);
     for (let id = 0; id < this.maxIds; id++) {
-      let i = hashKey(this.keys[id]) & this.mask;
-      while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.table[i] = id;
+      const h = hashKey(this.keys[id]);
+      let i = h & this.mask;
+      let d = 0;
+      while (this.table[i] !== EMPTY) {
+        i = (i + 1) & this.mask;
+        d++;
+      }
+      this.table[i] = this.entry(h, id);
+      this.dist[i] = d < 255 ? d : 255;
     }
     for (let i = this.maxIds; i < newMaxIds; i++) this.keys[i] = i + 1 < newMaxIds ? i + 1 : EMPTY;
     this.freeHead = this.maxIds;
@@ -147,6 +195,7 @@ export class KeyMap {
   /** Removes every key. O(table size); not for the per-access path. */
   clear(): void {
     this.table.fill(EMPTY);
+    this.dist.fill(0);
     for (let i = 0; i < this.maxIds; i++) this.keys[i] = i + 1 < this.maxIds ? i + 1 : EMPTY;
     this.freeHead = 0;
     this.count = 0;
@@ -154,6 +203,6 @@ export class KeyMap {
 
   /** Bytes held in typed arrays. */
   byteLength(): number {
-    return this.keys.byteLength + this.table.byteLength;
+    return this.keys.byteLength + this.table.byteLength + this.dist.byteLength;
   }
 }
