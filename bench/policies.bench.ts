@@ -1,18 +1,13 @@
 // Throughput of the advanced replacement policies on a 10 M-request Zipf(1.0)
 // stream over 1 M pages, generated in memory from a seeded PRNG, at caches of
 // 10k and 100k pages. Each (policy, size) runs in its own worker thread, one
-// at a time. Environment: BENCH_REQUESTS (default 10000000), BENCH_POLICIES
+// at a time; see bench/policy_worker.ts for what is measured. Environment: BENCH_REQUESTS (default 10000000), BENCH_POLICIES
 // (comma-separated names, default all), BENCH_SIZES (default 10000,100000).
 import { Worker } from 'node:worker_threads';
 import { advancedPolicies } from '../src/lab/policies/advanced.js';
 import { fillZipfKeys } from './zipf_keys.js';
 
-interface Result {
-  ms: number;
-  misses: number;
-  bytesPerPage: number;
-  heapPerAccess: number;
-}
+import type { WorkerResult as Result } from './policy_worker.js';
 
 function measure(name: string, size: number, keys: SharedArrayBuffer): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -36,13 +31,14 @@ export async function run(): Promise<void> {
   const t0 = performance.now();
   fillZipfKeys(new Float64Array(sab), 1_000_000, 1.0, 42);
   console.log(`policies: Zipf(1.0), ${nrRequests.toLocaleString('en-US')} requests over 1,000,000 pages, seed 42 (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  console.log('policy     size      miss ratio   M req/s   bytes/page   heap B/access');
+  console.log('policy     size      miss ratio   M req/s (wall)   M req/s (cpu)   bytes/page   heap B/access');
   for (const size of sizes) {
     for (const name of names) {
       const r = await measure(name, size, sab);
-      const rate = nrRequests / r.ms / 1000;
+      const wall = nrRequests / r.wallMs / 1000;
+      const cpu = nrRequests / r.cpuMs / 1000;
       console.log(
-        `${name.padEnd(10)} ${String(size).padStart(7)}   ${(r.misses / nrRequests).toFixed(4).padStart(10)}   ${rate.toFixed(2).padStart(7)}   ${r.bytesPerPage.toFixed(1).padStart(10)}   ${r.heapPerAccess.toFixed(3).padStart(13)}`,
+        `${name.padEnd(10)} ${String(size).padStart(7)}   ${(r.misses / nrRequests).toFixed(4).padStart(10)}   ${wall.toFixed(2).padStart(14)}   ${cpu.toFixed(2).padStart(13)}   ${r.bytesPerPage.toFixed(1).padStart(10)}   ${r.heapPerAccess.toFixed(3).padStart(13)}`,
       );
     }
   }

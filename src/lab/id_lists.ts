@@ -1,17 +1,18 @@
 // Intrusive doubly-linked lists over small integer ids (the ids of KeyMap),
-// kept in Int32Arrays: the LRU lists, FIFOs and ghost queues of the policies.
-// Several lists share one pair of link arrays, as Linux's lruvec lists share
+// kept in one Int32Array: the LRU lists, FIFOs and ghost queues of the
+// policies. Several lists share the link array, as Linux's lruvec lists share
 // folio->lru; an id is on at most one list of a given IdLists at a time.
 //
 //   head (newest) -> a -> b -> c <- tail (oldest)
-//   next[a] = b, prev[b] = a, prev[head] = next[tail] = -1
-// The caller remembers which list an id is on; the links do not.
+//   links[2·id] = prev (toward the head), links[2·id + 1] = next (toward the tail)
+// Both links of an id sit side by side, so relinking an id touches one cache
+// line for it rather than two. The caller remembers which list an id is on.
 
 export const NIL = -1;
 
 export class IdLists {
-  readonly prev: Int32Array;
-  readonly next: Int32Array;
+  /** prev and next of each id, interleaved (see above). */
+  readonly links: Int32Array;
   /** Per list: first (newest) id, last (oldest) id, length. */
   readonly head: Int32Array;
   readonly tail: Int32Array;
@@ -19,45 +20,57 @@ export class IdLists {
 
   /** Lists 0..nrLists-1 over ids 0..nrIds-1, all empty. */
   constructor(nrIds: number, nrLists: number) {
-    this.prev = new Int32Array(nrIds).fill(NIL);
-    this.next = new Int32Array(nrIds).fill(NIL);
+    this.links = new Int32Array(2 * nrIds).fill(NIL);
     this.head = new Int32Array(nrLists).fill(NIL);
     this.tail = new Int32Array(nrLists).fill(NIL);
     this.len = new Int32Array(nrLists);
   }
 
+  /** The id before `id` (toward the head), or NIL. */
+  prev(id: number): number {
+    return this.links[2 * id];
+  }
+
+  /** The id after `id` (toward the tail), or NIL. */
+  next(id: number): number {
+    return this.links[2 * id + 1];
+  }
+
   /** Puts `id` (on no list) at the head of `list`. */
   pushHead(list: number, id: number): void {
+    const links = this.links;
     const h = this.head[list];
-    this.prev[id] = NIL;
-    this.next[id] = h;
+    links[2 * id] = NIL;
+    links[2 * id + 1] = h;
     if (h === NIL) this.tail[list] = id;
-    else this.prev[h] = id;
+    else links[2 * h] = id;
     this.head[list] = id;
     this.len[list]++;
   }
 
   /** Puts `id` (on no list) at the tail of `list`. */
   pushTail(list: number, id: number): void {
+    const links = this.links;
     const t = this.tail[list];
-    this.next[id] = NIL;
-    this.prev[id] = t;
+    links[2 * id + 1] = NIL;
+    links[2 * id] = t;
     if (t === NIL) this.head[list] = id;
-    else this.next[t] = id;
+    else links[2 * t + 1] = id;
     this.tail[list] = id;
     this.len[list]++;
   }
 
   /** Unlinks `id` from `list` (precondition: it is on that list). */
   remove(list: number, id: number): void {
-    const p = this.prev[id];
-    const n = this.next[id];
+    const links = this.links;
+    const p = links[2 * id];
+    const n = links[2 * id + 1];
     if (p === NIL) this.head[list] = n;
-    else this.next[p] = n;
+    else links[2 * p + 1] = n;
     if (n === NIL) this.tail[list] = p;
-    else this.prev[n] = p;
-    this.prev[id] = NIL;
-    this.next[id] = NIL;
+    else links[2 * n] = p;
+    links[2 * id] = NIL;
+    links[2 * id + 1] = NIL;
     this.len[list]--;
   }
 
@@ -78,8 +91,7 @@ export class IdLists {
   /** A copy over `nrIds` ids (≥ the current count), same lists and links: for growing. */
   grown(nrIds: number): IdLists {
     const g = new IdLists(nrIds, this.head.length);
-    g.prev.set(this.prev);
-    g.next.set(this.next);
+    g.links.set(this.links);
     g.head.set(this.head);
     g.tail.set(this.tail);
     g.len.set(this.len);
@@ -89,12 +101,12 @@ export class IdLists {
   /** Ids of `list` from head to tail. Allocates: for tests and debugging only. */
   toArray(list: number): number[] {
     const out: number[] = [];
-    for (let id = this.head[list]; id !== NIL; id = this.next[id]) out.push(id);
+    for (let id = this.head[list]; id !== NIL; id = this.next(id)) out.push(id);
     return out;
   }
 
   /** Bytes held in typed arrays. */
   byteLength(): number {
-    return this.prev.byteLength + this.next.byteLength + this.head.byteLength * 3;
+    return this.links.byteLength + this.head.byteLength * 3;
   }
 }

@@ -53,9 +53,11 @@ export class KeyMap {
     if (!(maxIds >= 1) || !Number.isInteger(maxIds)) throw new RangeError(`KeyMap: bad maxIds ${maxIds}`);
     this.maxIds = maxIds;
     this.keys = new Float64Array(maxIds);
-    // Load factor at most 2/3 when full; usually well below.
+    // Load factor at most 0.8 with every id in use (usually well below);
+    // fingerprints keep the longer probe runs cheap: they stay in one or two
+    // cache lines of `table` and rarely read keys[].
     let slots = 8;
-    while (slots < maxIds * 1.5) slots *= 2;
+    while (slots < maxIds * 1.25) slots *= 2;
     this.table = new Int32Array(slots).fill(EMPTY);
     this.dist = new Uint8Array(slots);
     this.mask = slots - 1;
@@ -171,7 +173,7 @@ export class KeyMap {
     this.keys = new Float64Array(newMaxIds);
     this.keys.set(old);
     let slots = 8;
-    while (slots < newMaxIds * 1.5) slots *= 2;
+    while (slots < newMaxIds * 1.25) slots *= 2;
     this.table = new Int32Array(slots).fill(EMPTY);
     this.dist = new Uint8Array(slots);
     this.mask = slots - 1;

@@ -52,10 +52,10 @@ export class Sieve implements CachePolicy {
     let h = this.hand === NIL ? lists.tail[Q] : this.hand;
     while (visited[h] === 1) {
       visited[h] = 0;
-      h = lists.prev[h];
+      h = lists.prev(h);
       if (h === NIL) h = lists.tail[Q];
     }
-    this.hand = lists.prev[h];
+    this.hand = lists.prev(h);
     lists.remove(Q, h);
     this.map.delete(h);
   }
