@@ -14,6 +14,10 @@
 // The new page takes the victim's frame with R = 1 and time of last use = now;
 // the hand moves to the next frame. Write-backs are counted.
 // Simplification: a write completes instantly (no I/O queue or delay).
+// τ defaults to ⌈C/8⌉ references. A fault costs a full turn (C frames) whenever
+// no page is older than τ, and that holds for about τ references after any
+// moment when most pages were referenced (right after the cache fills, say),
+// so τ must stay well below the time the hand takes to go round.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -45,7 +49,7 @@ export class WsClock implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('wsclock', capacity);
-    const p = readParams('wsclock', opts?.params, { tau: { def: capacity, min: 1, integer: true } });
+    const p = readParams('wsclock', opts?.params, { tau: { def: Math.ceil(capacity / 8), min: 1, integer: true } });
     this.capacity = capacity;
     this.tau = p.tau;
     this.map = new KeyMap(capacity);
