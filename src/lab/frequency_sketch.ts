@@ -1,3 +1,14 @@
+// W-TinyLFU's frequency sketch as libCacheSim builds it
+// (dataStructure/minimalIncrementCBF.c): a counting Bloom filter of k counters
+// per key, positions from two XXH64 hashes of the key's 8 little-endian bytes.
+// Despite libCacheSim's name ("minimal increment"), `add` increments all k
+// counters; the estimate is their minimum; `halve` ages them all.
+
+import { Xxh64U64 } from './xxh64.js';
+
+const LN2_SQUARED = 0.480453013918201; // the literal libCacheSim uses
+const LN2 = 0.693147180559945;
+
 // The frequency sketch of W-TinyLFU as libCacheSim builds it
 // (dataStructure/minimalIncrementCBF.c): a counting Bloom filter of k counters
 // per key, sized for `entries` keys at a false-positive rate `error`.
@@ -12,12 +23,6 @@
 // x mod n is computed as x − ⌊x/n⌋·n in doubles (faster than `%` on values
 // above 2^31): x < 2^32, so the quotient's rounding error is below 2^-21/n
 // and never crosses an integer.
-
-import { Xxh64U64 } from './xxh64.js';
-
-const LN2_SQUARED = 0.480453013918201; // the literal libCacheSim uses
-const LN2 = 0.693147180559945;
-
 export class FrequencySketch {
   readonly counters: Uint32Array;
   readonly nrCounters: number;

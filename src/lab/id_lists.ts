@@ -1,15 +1,20 @@
 // Intrusive doubly-linked lists over small integer ids (the ids of KeyMap),
 // kept in one Int32Array: the LRU lists, FIFOs and ghost queues of the
 // policies. Several lists share the link array, as Linux's lruvec lists share
+// folio->lru; an id is on at most one list of a given IdLists at a time, and
+// the caller remembers which.
+
+export const NIL = -1;
+
+// Intrusive doubly-linked lists over small integer ids (the ids of KeyMap),
+// kept in one Int32Array: the LRU lists, FIFOs and ghost queues of the
+// policies. Several lists share the link array, as Linux's lruvec lists share
 // folio->lru; an id is on at most one list of a given IdLists at a time.
 //
 //   head (newest) -> a -> b -> c <- tail (oldest)
 //   links[2·id] = prev (toward the head), links[2·id + 1] = next (toward the tail)
 // Both links of an id sit side by side, so relinking an id touches one cache
 // line for it rather than two. The caller remembers which list an id is on.
-
-export const NIL = -1;
-
 export class IdLists {
   /** prev and next of each id, interleaved (see above). */
   readonly links: Int32Array;

@@ -1,20 +1,8 @@
 // An open-addressing hash index from keys (page numbers or object ids, exact
-// doubles below 2^53) to small integer ids, shared by the trace-lab policies.
-// Each tracked key owns an id in [0, maxIds); policies keep their per-key state
-// in typed arrays indexed by that id (struct-of-arrays), so a lookup is one
-// hash, a short linear probe and no allocation. Deletion shifts entries back
-// (no tombstones), so probe lengths do not decay over a long replay.
-//
-// Layout, for maxIds = 3 (table of 8 slots, 2 id bits):
-//   keys:  [ 4096 | 7 | <free: next 2> ]       keys[id], or the free-list link
-//   table: [ -1, fp|1, -1, -1, fp|0, -1, ... ] slot -> fingerprint << idBits | id
-// The fingerprint (the hash's top 31 − idBits bits) lets a probe skip
-// non-matching slots without reading keys[] (a cache miss on large tables),
-// and dist[slot] (the entry's distance from its home slot, saturating at 255)
-// lets deletion shift entries back without rehashing their keys.
-// The capacity is fixed at construction (policies know their bound: residents
-// plus ghosts); add() beyond it throws. A policy without a hard bound calls
-// grow() when full, a cold path that keeps every id.
+// doubles below 2^53) to small integer ids, shared by the trace-lab policies,
+// which keep per-key state in typed arrays indexed by id (struct-of-arrays).
+// A lookup is one hash and a short linear probe, allocating nothing; deletion
+// shifts entries back (no tombstones). Capacity is fixed; grow() is a cold path.
 
 const EMPTY = -1;
 
@@ -35,6 +23,18 @@ export function hashKey(key: number): number {
   return h;
 }
 
+// Each tracked key owns an id in [0, maxIds). Deletion shifts entries back
+// (no tombstones), so probe lengths do not decay over a long replay.
+// Layout, for maxIds = 3 (table of 8 slots, 2 id bits):
+//   keys:  [ 4096 | 7 | <free: next 2> ]       keys[id], or the free-list link
+//   table: [ -1, fp|1, -1, -1, fp|0, -1, ... ] slot -> fingerprint << idBits | id
+// The fingerprint (the hash's top 31 − idBits bits) lets a probe skip
+// non-matching slots without reading keys[] (a cache miss on large tables),
+// and dist[slot] (the entry's distance from its home slot, saturating at 255)
+// lets deletion shift entries back without rehashing their keys.
+// The capacity is fixed at construction (policies know their bound: residents
+// plus ghosts); add() beyond it throws. A policy without a hard bound calls
+// grow() when full, a cold path that keeps every id.
 export class KeyMap {
   /** keys[id] is the key that owns `id`; for a free id, the next free id. */
   keys: Float64Array;

@@ -1,10 +1,8 @@
 // ARC (Megiddo & Modha, FAST'03), as libCacheSim's ARC.c: resident lists T1
-// (seen once recently) and T2 (seen at least twice), ghost lists B1 and B2 of
-// ids evicted from them, and a target size p for T1 that ghost hits adapt:
-// a B1 hit grows p by max(|B2|/|B1|, 1), a B2 hit shrinks it by max(|B1|/|B2|, 1).
-// libCacheSim's details kept here: p is a double starting at 0; eviction and
-// ghost trimming run only when |T1| + |T2| = C; REPLACE breaks the |T1| = p tie
-// toward T1 only on a B2 hit.
+// (seen once recently) and T2 (seen twice or more), ghost lists B1 and B2 of
+// their evicted ids, and a target size p for T1 that ghost hits adapt.
+// libCacheSim's details are kept (p a double from 0, eviction and ghost
+// trimming only when |T1| + |T2| = C, the |T1| = p tie); see docs/policies.md.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -18,6 +16,13 @@ const B1 = 2;
 const B2 = 3;
 const LIMBO = 4;
 
+// ARC (Megiddo & Modha, FAST'03), as libCacheSim's ARC.c: resident lists T1
+// (seen once recently) and T2 (seen at least twice), ghost lists B1 and B2 of
+// ids evicted from them, and a target size p for T1 that ghost hits adapt:
+// a B1 hit grows p by max(|B2|/|B1|, 1), a B2 hit shrinks it by max(|B1|/|B2|, 1).
+// libCacheSim's details kept here: p is a double starting at 0; eviction and
+// ghost trimming run only when |T1| + |T2| = C; REPLACE breaks the |T1| = p tie
+// toward T1 only on a B2 hit.
 export class Arc implements CachePolicy {
   readonly name = 'arc';
   readonly capacity: number;

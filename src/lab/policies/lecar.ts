@@ -1,14 +1,8 @@
-// LeCaR (Vietri et al., HotStorage'18), as libCacheSim's LeCaR.c: two experts,
-// LRU and LFU, each proposing a victim; a weighted coin picks one, and the
-// victim's id goes to that expert's history (⌊C/2⌋ ids each). A miss that
-// finds its id in a history means that expert erred: its weight is scaled by
-// exp(−λ·d^t) (λ = 0.45, d = 0.005^(1/C), t = requests since the eviction),
-// then both weights are renormalised.
-// LFU here is libCacheSim's: minimum in-cache frequency, ties to the object
-// that reached that frequency first. When both experts pick the same object
-// it is evicted without a history entry. The coin is (rand mod 100)/100 from
-// a seeded xoshiro128** (libCacheSim seeds from the clock, so its counts vary
-// from run to run; ours are reproducible per seed).
+// LeCaR (Vietri et al., HotStorage'18), as libCacheSim's LeCaR.c: experts LRU
+// and LFU each propose a victim, a weighted coin picks one, and its id goes to
+// that expert's history; a miss found in a history lowers that expert's weight.
+// The coin is a seeded xoshiro128** (libCacheSim seeds from the clock, so its
+// counts vary run to run; ours are reproducible per seed).
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -23,6 +17,17 @@ const H_LFU = 2;
 
 const LEARNING_RATE = 0.45;
 
+// LeCaR (Vietri et al., HotStorage'18), as libCacheSim's LeCaR.c: two experts,
+// LRU and LFU, each proposing a victim; a weighted coin picks one, and the
+// victim's id goes to that expert's history (⌊C/2⌋ ids each). A miss that
+// finds its id in a history means that expert erred: its weight is scaled by
+// exp(−λ·d^t) (λ = 0.45, d = 0.005^(1/C), t = requests since the eviction),
+// then both weights are renormalised.
+// LFU here is libCacheSim's: minimum in-cache frequency, ties to the object
+// that reached that frequency first. When both experts pick the same object
+// it is evicted without a history entry. The coin is (rand mod 100)/100 from
+// a seeded xoshiro128** (libCacheSim seeds from the clock, so its counts vary
+// from run to run; ours are reproducible per seed).
 export class LeCaR implements CachePolicy {
   readonly name = 'lecar';
   readonly capacity: number;

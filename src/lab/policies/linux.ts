@@ -1,22 +1,9 @@
 // Linux's classic two-list LRU (mm/vmscan.c without MGLRU) for one LRU type:
-// mapped anonymous pages, one mapping each, referenced through their PTEs.
-//   fault        -> head of the inactive list, PTE young (the faulting access)
-//   any access   -> PTE young (the hardware Accessed bit); lists untouched
-//   reclaim      -> shrink_inactive_list() on the inactive tail,
-//                   folio_check_references():
-//                     young, PG_referenced set  -> activate (active head)
-//                     young, PG_referenced clear -> set it, rotate (second chance)
-//                     not young                 -> reclaim (evict)
-//                   Young and PG_referenced are test-and-cleared; an activated
-//                   page keeps PG_referenced set, as the kernel leaves it.
-//   balance      -> before each scan, while inactive_is_low(), deactivate the
-//                   active tail (shrink_active_list(): Accessed bit cleared,
-//                   moved to the inactive head; anon pages never stay active).
-// So a page needs a second reference after its first check to be activated.
-// Simplifications: reclaim frees exactly one page per fault at a full cache
-// (no SWAP_CLUSTER_MAX batches, no priorities or watermarks, no kswapd);
-// deactivation moves one page at a time; no dirty/writeback, mlock, VM_EXEC,
-// file pages or refault (workingset) activation.
+// mapped anonymous pages referenced through their PTEs. New pages start on the
+// inactive list; reclaim gives referenced pages a second chance, activates
+// pages referenced again, and deactivates by inactive_is_low()'s ratio.
+// Simplifications: one page reclaimed per fault at a full cache, no batches,
+// priorities, dirty pages or refault activation (full list in the class comment).
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -65,6 +52,25 @@ export interface LinuxLruStats {
   nrInactive: number;
 }
 
+// Linux's classic two-list LRU (mm/vmscan.c without MGLRU) for one LRU type:
+// mapped anonymous pages, one mapping each, referenced through their PTEs.
+//   fault        -> head of the inactive list, PTE young (the faulting access)
+//   any access   -> PTE young (the hardware Accessed bit); lists untouched
+//   reclaim      -> shrink_inactive_list() on the inactive tail,
+//                   folio_check_references():
+//                     young, PG_referenced set  -> activate (active head)
+//                     young, PG_referenced clear -> set it, rotate (second chance)
+//                     not young                 -> reclaim (evict)
+//                   Young and PG_referenced are test-and-cleared; an activated
+//                   page keeps PG_referenced set, as the kernel leaves it.
+//   balance      -> before each scan, while inactive_is_low(), deactivate the
+//                   active tail (shrink_active_list(): Accessed bit cleared,
+//                   moved to the inactive head; anon pages never stay active).
+// So a page needs a second reference after its first check to be activated.
+// Simplifications: reclaim frees exactly one page per fault at a full cache
+// (no SWAP_CLUSTER_MAX batches, no priorities or watermarks, no kswapd);
+// deactivation moves one page at a time; no dirty/writeback, mlock, VM_EXEC,
+// file pages or refault (workingset) activation.
 export class LinuxLru implements CachePolicy {
   readonly name = 'linux';
   readonly capacity: number;

@@ -1,13 +1,9 @@
-// LIRS (Jiang & Zhang, SIGMETRICS'02), as libCacheSim's LIRS.c implements it.
-// Blocks with a low inter-reference recency (LIR, ~99% of the cache) are
-// protected; the rest of the cache (HIR, Lh = max(1, ⌊0.01·C⌋)) is an LRU
-// list Q of resident HIR blocks. The LRU stack S holds LIR blocks, resident HIR
-// blocks and non-resident HIR ids (NH, oldest first) and is pruned so its
-// bottom is LIR; |S| is held to 2C by dropping the oldest NH ids.
-// libCacheSim's departures from the paper are kept (docs/policies.md): a hit on
-// a block in Q but not in S demotes one LIR block first; a new block becomes
-// LIR whenever the LIR set has room; and if that demotion evicts the hit block
-// from Q, the block stays in S as resident but uncounted, exactly as there.
+// LIRS (Jiang & Zhang, SIGMETRICS'02), as libCacheSim's LIRS.c implements it:
+// blocks with low inter-reference recency (LIR, ~99% of the cache) are
+// protected; resident HIR blocks sit in the LRU list Q (Lh = max(1, ⌊0.01·C⌋));
+// the stack S of LIR, HIR and non-resident ids is pruned to end in a LIR block
+// and held to 2C entries. libCacheSim's departures from the paper are kept
+// (see docs/policies.md and the class comment).
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -26,6 +22,16 @@ const IN_NH = 16;
 const Q = 0;
 const NH = 1;
 
+// LIRS (Jiang & Zhang, SIGMETRICS'02), as libCacheSim's LIRS.c implements it.
+// Blocks with a low inter-reference recency (LIR, ~99% of the cache) are
+// protected; the rest of the cache (HIR, Lh = max(1, ⌊0.01·C⌋)) is an LRU
+// list Q of resident HIR blocks. The LRU stack S holds LIR blocks, resident HIR
+// blocks and non-resident HIR ids (NH, oldest first) and is pruned so its
+// bottom is LIR; |S| is held to 2C by dropping the oldest NH ids.
+// libCacheSim's departures from the paper are kept (docs/policies.md): a hit on
+// a block in Q but not in S demotes one LIR block first; a new block becomes
+// LIR whenever the LIR set has room; and if that demotion evicts the hit block
+// from Q, the block stays in S as resident but uncounted, exactly as there.
 export class Lirs implements CachePolicy {
   readonly name = 'lirs';
   readonly capacity: number;

@@ -1,22 +1,8 @@
-// An MGLRU-like generational policy (Linux mm/vmscan.c, CONFIG_LRU_GEN) for
-// one LRU type of mapped pages. Pages live in generations numbered by
-// sequence, min_seq (oldest) .. max_seq (youngest), 2 to 4 of them at a time.
-//   fault    -> youngest generation (max_seq), PTE young (a faulted-in page is
-//               active, see lru_gen_add_folio())
-//   access   -> PTE young; the page does not move
-//   aging    -> (inc_max_seq after a page-table walk) every young page moves to
-//               max_seq and is made old, then max_seq += 1 (a new, empty
-//               youngest generation). Runs before an eviction when fewer than
-//               3 generations exist, or at exactly 3 when the youngest holds
-//               more than 1/2 or the generation max_seq − 2 less than 1/4 of
-//               the pages (should_run_aging()); never beyond 4.
-//   eviction -> from the tail of the oldest generation: a young page there is
-//               promoted to max_seq (the rmap check finds its PTE young),
-//               an old one is evicted; an empty oldest generation is retired
-//               (min_seq += 1) while more than 2 remain, else aging runs.
-// Simplifications: no tiers or PID refault controller, no anon/file balance,
-// no Bloom-filtered walks; the walk visits exactly the pages referenced since
-// the last aging (kept on a list), so aging costs O(pages referenced).
+// An MGLRU-like generational policy (Linux mm/vmscan.c, CONFIG_LRU_GEN) for one
+// LRU type of mapped pages: 2 to 4 generations, faults into the youngest,
+// aging (a walk that moves referenced pages to the youngest generation, then a
+// new generation) when fewer than 3 remain, eviction from the oldest.
+// Simplifications: no tiers, refault controller or anon/file balance (class comment).
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -39,6 +25,25 @@ export interface MglruStats {
   evictions: number;
 }
 
+// An MGLRU-like generational policy (Linux mm/vmscan.c, CONFIG_LRU_GEN) for
+// one LRU type of mapped pages. Pages live in generations numbered by
+// sequence, min_seq (oldest) .. max_seq (youngest), 2 to 4 of them at a time.
+//   fault    -> youngest generation (max_seq), PTE young (a faulted-in page is
+//               active, see lru_gen_add_folio())
+//   access   -> PTE young; the page does not move
+//   aging    -> (inc_max_seq after a page-table walk) every young page moves to
+//               max_seq and is made old, then max_seq += 1 (a new, empty
+//               youngest generation). Runs before an eviction when fewer than
+//               3 generations exist, or at exactly 3 when the youngest holds
+//               more than 1/2 or the generation max_seq − 2 less than 1/4 of
+//               the pages (should_run_aging()); never beyond 4.
+//   eviction -> from the tail of the oldest generation: a young page there is
+//               promoted to max_seq (the rmap check finds its PTE young),
+//               an old one is evicted; an empty oldest generation is retired
+//               (min_seq += 1) while more than 2 remain, else aging runs.
+// Simplifications: no tiers or PID refault controller, no anon/file balance,
+// no Bloom-filtered walks; the walk visits exactly the pages referenced since
+// the last aging (kept on a list), so aging costs O(pages referenced).
 export class Mglru implements CachePolicy {
   readonly name = 'mglru';
   readonly capacity: number;

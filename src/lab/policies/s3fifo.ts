@@ -1,11 +1,8 @@
 // S3-FIFO (Yang et al., SOSP'23), as libCacheSim's S3FIFO.c: a small FIFO
 // (10% of the cache) that filters one-hit wonders, a main FIFO with 2-bit
 // CLOCK-style reinsertion, and a ghost FIFO of ids recently evicted from small.
-//   miss, id in ghost -> head of main      miss otherwise -> head of small
-//   small tail: freq >= threshold -> main, else -> ghost (evicted)
-//   main tail:  freq >= 1 -> reinsert with min(freq, 3) - 1, else evict
-// The frequency counter saturates at 255, which the rules above cannot tell
-// from libCacheSim's unbounded one while threshold <= 255.
+// The frequency counter saturates at 255, which the rules cannot tell from
+// libCacheSim's unbounded one while the threshold is at most 255.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -19,6 +16,14 @@ const GHOST = 2;
 /** `where` of an id that left the ghost on a ghost hit and waits for insertion. */
 const LIMBO = 3;
 
+// S3-FIFO (Yang et al., SOSP'23), as libCacheSim's S3FIFO.c: a small FIFO
+// (10% of the cache) that filters one-hit wonders, a main FIFO with 2-bit
+// CLOCK-style reinsertion, and a ghost FIFO of ids recently evicted from small.
+//   miss, id in ghost -> head of main      miss otherwise -> head of small
+//   small tail: freq >= threshold -> main, else -> ghost (evicted)
+//   main tail:  freq >= 1 -> reinsert with min(freq, 3) - 1, else evict
+// The frequency counter saturates at 255, which the rules above cannot tell
+// from libCacheSim's unbounded one while threshold <= 255.
 export class S3Fifo implements CachePolicy {
   readonly name = 's3fifo';
   readonly capacity: number;

@@ -1,13 +1,8 @@
 // Segmented LRU with n segments, as libCacheSim's SLRU.c (S4LRU by default):
-// segment 0 is the lowest. A miss enters the lowest segment with room (so the
-// cache fills bottom-up), a hit moves an object one segment up (to the head of
-// the top one if already there), and a segment over capacity pushes its tail
-// down one segment; segment 0's overflow leaves the cache. Eviction takes the
-// tail of the lowest non-empty segment.
-// `SlruCore` is the mechanism on ids of a shared KeyMap, reused as
-// W-TinyLFU's main cache; `Slru` is the stand-alone policy.
-// libCacheSim quirk kept: an object is admitted only if segment 0 can hold it,
-// so with C < n (segment size 0) nothing is ever cached.
+// misses fill the lowest segment with room, hits move an object one segment
+// up, overflow cascades down and leaves from segment 0. `SlruCore` is the
+// mechanism on a shared KeyMap (reused as W-TinyLFU's main cache), `Slru` the
+// policy. As in libCacheSim, with C < n (segments of 0) nothing is admitted.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -17,6 +12,16 @@ import { checkCapacity, readParams } from '../policy_params.js';
 /** `where[id]` for ids that SlruCore does not hold. */
 export const NOT_IN_SLRU = 255;
 
+// Segmented LRU with n segments, as libCacheSim's SLRU.c (S4LRU by default):
+// segment 0 is the lowest. A miss enters the lowest segment with room (so the
+// cache fills bottom-up), a hit moves an object one segment up (to the head of
+// the top one if already there), and a segment over capacity pushes its tail
+// down one segment; segment 0's overflow leaves the cache. Eviction takes the
+// tail of the lowest non-empty segment.
+// `SlruCore` is the mechanism on ids of a shared KeyMap, reused as
+// W-TinyLFU's main cache; `Slru` is the stand-alone policy.
+// libCacheSim quirk kept: an object is admitted only if segment 0 can hold it,
+// so with C < n (segment size 0) nothing is ever cached.
 export class SlruCore {
   readonly nSeg: number;
   /** Capacity of each segment. */

@@ -1,12 +1,8 @@
-// Denning's working set (CACM 1968): the resident set after reference t is
-// W(t, τ), the pages referenced among the last τ references, i.e. in the
-// virtual-time window (t − τ, t]. A reference is a hit iff its page was
-// referenced within the last τ references. Pages leave as soon as they fall
-// out of the window, so the resident set grows and shrinks with the program's
-// locality; its size over time is reported as a statistic.
-// Virtual time is this policy's own count of references (0, 1, 2...).
-// The capacity is a cap: when W would exceed it, the page referenced longest
-// ago is evicted early (counted as capEvictions). With τ ≤ C it never binds.
+// Denning's working set (CACM 1968): after reference t the resident set is
+// W(t, τ), the pages referenced among the last τ references; a reference hits
+// iff its page was referenced within the last τ. The resident-set size over
+// time is reported as a statistic. Virtual time is this policy's own count of
+// references. The capacity is a cap (LRU eviction beyond it); with τ ≤ C it never binds.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -28,6 +24,15 @@ export interface WorkingSetStats {
   residentSamples: number[];
 }
 
+// Denning's working set (CACM 1968): the resident set after reference t is
+// W(t, τ), the pages referenced among the last τ references, i.e. in the
+// virtual-time window (t − τ, t]. A reference is a hit iff its page was
+// referenced within the last τ references. Pages leave as soon as they fall
+// out of the window, so the resident set grows and shrinks with the program's
+// locality; its size over time is reported as a statistic.
+// Virtual time is this policy's own count of references (0, 1, 2...).
+// The capacity is a cap: when W would exceed it, the page referenced longest
+// ago is evicted early (counted as capEvictions). With τ ≤ C it never binds.
 export class WorkingSet implements CachePolicy {
   readonly name = 'ws';
   readonly capacity: number;

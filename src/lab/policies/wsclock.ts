@@ -1,4 +1,23 @@
 // WSClock (Carr & Hennessy, SOSP'81), as Tanenbaum's Modern Operating Systems
+// describes it: C frames in a circle, each page with a referenced bit, a dirty
+// bit and a time of last use; the hand evicts a clean page unused for more than
+// τ references, schedules write-backs of old dirty ones, and after a full turn
+// falls back to the oldest clean page. Simplification: writes complete at once.
+
+import type { CachePolicy, PolicyOptions } from '../policy.js';
+import { KeyMap } from '../key_map.js';
+import { checkCapacity, readParams } from '../policy_params.js';
+
+export interface WsClockStats {
+  tau: number;
+  writebacks: number;
+  /** Faults where a whole turn found every page in the working set. */
+  fullTurns: number;
+  /** Frames examined by the hand. */
+  scanned: number;
+}
+
+// WSClock (Carr & Hennessy, SOSP'81), as Tanenbaum's Modern Operating Systems
 // describes it: C frames in a circle, each page with a referenced bit R, a
 // dirty bit and its time of last use (virtual time = references so far).
 // On a fault with all frames full the hand sweeps:
@@ -18,20 +37,6 @@
 // no page is older than τ, and that holds for about τ references after any
 // moment when most pages were referenced (right after the cache fills, say),
 // so τ must stay well below the time the hand takes to go round.
-
-import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyMap } from '../key_map.js';
-import { checkCapacity, readParams } from '../policy_params.js';
-
-export interface WsClockStats {
-  tau: number;
-  writebacks: number;
-  /** Faults where a whole turn found every page in the working set. */
-  fullTurns: number;
-  /** Frames examined by the hand. */
-  scanned: number;
-}
-
 export class WsClock implements CachePolicy {
   readonly name = 'wsclock';
   readonly capacity: number;

@@ -1,13 +1,9 @@
 // W-TinyLFU (Einziger, Friedman & Manes, ToS'17), as libCacheSim's
-// WTinyLFU.c with its default main cache: a window LRU of W = ⌊window·C⌋
-// objects in front of an SLRU (probation 1/5, protected 4/5 of C − W), and a
-// frequency sketch (src/lab/frequency_sketch.ts) that decides whether the
-// window's victim may displace the main cache's victim.
-// Sketch updates: every insertion, every main-cache hit (window hits are not
-// counted), every window victim examined; all counters halve after every
-// 32·(C − W) main-cache hits.
-// libCacheSim quirk kept: an object is admitted only if W ≥ 1 and probation
-// can hold one, so below C = 100 (window 0.01) nothing is ever cached.
+// WTinyLFU.c with its default main cache: a window LRU of ⌊0.01·C⌋ objects in
+// front of an SLRU (probation 1/5, protected 4/5), and a frequency sketch
+// (src/lab/frequency_sketch.ts) that decides whether the window's victim may
+// displace the main cache's. As in libCacheSim, with a window of 0 objects
+// (C < 100 by default) nothing is admitted.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { KeyMap } from '../key_map.js';
@@ -19,6 +15,16 @@ import { NOT_IN_SLRU, SlruCore } from './slru.js';
 // Lists 0 and 1 are the SLRU's segments (probation, protected); 2 is the window.
 const WINDOW = 2;
 
+// W-TinyLFU (Einziger, Friedman & Manes, ToS'17), as libCacheSim's
+// WTinyLFU.c with its default main cache: a window LRU of W = ⌊window·C⌋
+// objects in front of an SLRU (probation 1/5, protected 4/5 of C − W), and a
+// frequency sketch (src/lab/frequency_sketch.ts) that decides whether the
+// window's victim may displace the main cache's victim.
+// Sketch updates: every insertion, every main-cache hit (window hits are not
+// counted), every window victim examined; all counters halve after every
+// 32·(C − W) main-cache hits.
+// libCacheSim quirk kept: an object is admitted only if W ≥ 1 and probation
+// can hold one, so below C = 100 (window 0.01) nothing is ever cached.
 export class WTinyLfu implements CachePolicy {
   readonly name = 'wtinylfu';
   readonly capacity: number;
