@@ -40,6 +40,8 @@ export class Lirs implements CachePolicy {
   readonly lirLimit: number;
   private lirCount = 0;
   private hirCount = 0;
+  /** The id evictLir() is moving from S to Q (NIL otherwise). */
+  private pending = NIL;
   private readonly map: KeyMap;
   private s: IdLists;
   private qn: IdLists;
@@ -137,15 +139,34 @@ export class Lirs implements CachePolicy {
     }
   }
 
-  /** Moves the LIR block at the bottom of S to the top of Q as resident HIR, then prunes. */
+  /**
+   * Moves the block at the bottom of S (a LIR block, except in the corner
+   * below) to the top of Q as resident HIR, then prunes.
+   * Corner: with one LIR slot (C = 2) libCacheSim's own bookkeeping lets a
+   * non-LIR entry reach the bottom of S; its evictLIR then demotes that entry
+   * all the same (lir_count still drops by one). We follow it, except that the
+   * entry is never duplicated: if it was in Q it is (re)placed at Q's top, and
+   * a non-resident id also leaves NH.
+   */
   private evictLir(): void {
     const id = this.s.popTail(0);
-    this.flags[id] &= ~(IN_S | S_LIR | S_RES);
+    let f = this.flags[id] & ~(IN_S | S_LIR | S_RES);
+    if ((f & IN_NH) !== 0) {
+      this.qn.remove(NH, id);
+      f &= ~IN_NH;
+    }
+    this.flags[id] = f;
     this.lirCount--;
+    this.pending = id;
     while (this.hirCount + 1 > this.hirLimit) this.evictHir();
-    this.flags[id] |= IN_Q;
-    this.qn.pushHead(Q, id);
-    this.hirCount++;
+    this.pending = NIL;
+    if ((this.flags[id] & IN_Q) !== 0) {
+      this.qn.moveToHead(Q, id);
+    } else {
+      this.flags[id] |= IN_Q;
+      this.qn.pushHead(Q, id);
+      this.hirCount++;
+    }
     this.prune();
   }
 
@@ -158,8 +179,9 @@ export class Lirs implements CachePolicy {
       this.flags[id] = (f & ~S_RES) | IN_NH;
       this.qn.pushHead(NH, id);
     } else {
-      this.flags[id] = 0;
-      this.map.delete(id);
+      this.flags[id] = f;
+      // The block evictLir is moving stays known: it goes back into Q next.
+      if (id !== this.pending) this.map.delete(id);
     }
   }
 

@@ -30,4 +30,15 @@ describe('lab/policies/lirs', () => {
   it('matches the naive model on random traces', () => {
     checkAgainstModel((c) => new Lirs(c), (c) => new NaiveLirs(c), { minCapacity: 2, maxCapacity: 12, nrKeys: 26 });
   });
+
+  it('C = 2 (one LIR slot): a non-LIR entry at the bottom of S is demoted without corrupting the lists', () => {
+    // This sequence once left a freed id on Q and then looped forever: a
+    // phantom block (see above) reached the bottom of S, and demoting it also
+    // evicted it from Q. Steps 15-18 are the corner.
+    const keys = [5, 0, 2, 0, 2, 0, 3, 5, 0, 2, 3, 3, 6, 4, 6, 3, 6, 1, 3, 3, 1, 0, 3, 0, 3, 4, 7, 7, 9, 8, 9, 10, 13, 13];
+    const p = new Lirs(2);
+    const m = new NaiveLirs(2);
+    keys.forEach((k, t) => assert.equal(p.access(k, false, t, Infinity), m.access(k), `reference ${t}`));
+    checkAgainstModel((c) => new Lirs(c), (c) => new NaiveLirs(c), { minCapacity: 2, maxCapacity: 3, nrKeys: 9, maxLength: 600, numRuns: 200 });
+  });
 });

@@ -424,9 +424,13 @@ export class NaiveLirs implements Model {
     }
   }
   evictLir(): void {
+    // The bottom of S is LIR except with one LIR slot (C = 2), where
+    // libCacheSim demotes whatever is there; a non-resident id leaves NH too.
     const e = this.s.pop()!;
+    if (!e.lir && !e.resident) del(this.nh, e.key);
     this.lirCount--;
     while (this.q.length + 1 > this.Lh) this.evictHir();
+    if (this.q.includes(e.key)) del(this.q, e.key);
     this.q.unshift(e.key);
     this.prune();
   }
