@@ -29,7 +29,7 @@ export async function run(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
   const sab = new SharedArrayBuffer(nrRequests * 8);
   const t0 = performance.now();
-  fillZipfKeys(new Float64Array(sab), 1_000_000, 1.0, 42);
+  fillZipfKeys(new Float64Array(sab), { nrPages: 1_000_000, alpha: 1.0, seed: 42 });
   console.log(`policies: Zipf(1.0), ${nrRequests.toLocaleString('en-US')} requests over 1,000,000 pages, seed 42 (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   console.log('policy     size      miss ratio   M req/s (wall)   M req/s (cpu)   bytes/page   heap B/access');
   for (const size of sizes) {

@@ -8,7 +8,8 @@ import { Xoshiro128 } from '../src/lab/xoshiro128.js';
 export const VPN_BASE = 0x555555554; // a typical x86-64 user VPN, > 2^32
 
 /** Fills `out` with Zipf(alpha) page numbers over `nrPages` pages, deterministically for `seed`. */
-export function fillZipfKeys(out: Float64Array, nrPages: number, alpha: number, seed: number): void {
+export function fillZipfKeys(out: Float64Array, opts: { nrPages: number; alpha: number; seed: number }): void {
+  const { nrPages, alpha, seed } = opts;
   const rng = new Xoshiro128(seed);
   const cdf = new Float64Array(nrPages);
   let sum = 0;

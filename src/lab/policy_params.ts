@@ -16,14 +16,15 @@ export interface ParamSpec {
 }
 
 /**
- * Parses `given` against `spec`: every given name must be in `spec` (names are
- * case-insensitive, as libCacheSim's), every value a finite number within
- * bounds. Returns all parameters, defaults filled in. Throws RangeError.
+ * Parses `given` against `spec` for `policy`: every given name must be in
+ * `spec` (names are case-insensitive, as libCacheSim's), every value a finite
+ * number within bounds. Returns all parameters, defaults filled in. Throws
+ * RangeError.
  */
 export function readParams<K extends string>(
   policy: string,
-  given: Record<string, string> | undefined,
   spec: Record<K, ParamSpec>,
+  given?: Record<string, string>,
 ): Record<K, number> {
   const names = Object.keys(spec) as K[];
   const out = {} as Record<K, number>;

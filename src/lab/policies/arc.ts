@@ -34,7 +34,7 @@ export class Arc implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('arc', capacity);
-    readParams('arc', opts?.params, {});
+    readParams('arc', {}, opts?.params);
     this.capacity = capacity;
     // The directory T1+T2+B1+B2 never exceeds 2C (see the proof in docs/policies.md).
     const maxIds = 2 * capacity + 1;

@@ -57,10 +57,14 @@ export class LeCaR implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('lecar', capacity);
-    const p = readParams('lecar', opts?.params, {
-      'update-weight': { def: 1, min: 0, max: 1, integer: true },
-      'lru-weight': { def: 0.5, min: 0, max: 1 },
-    });
+    const p = readParams(
+      'lecar',
+      {
+        'update-weight': { def: 1, min: 0, max: 1, integer: true },
+        'lru-weight': { def: 0.5, min: 0, max: 1 },
+      },
+      opts?.params,
+    );
     this.capacity = capacity;
     this.updateWeights = p['update-weight'] === 1;
     // As libCacheSim: lru-weight sets w_lru only; w_lfu starts at 0.5.

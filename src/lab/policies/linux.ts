@@ -31,8 +31,8 @@ export function isqrt(n: number): number {
  * ratio = gb ? ⌊√(10·gb)⌋ : 1, the inactive list is low iff inactive·ratio < active.
  * Below 1 GiB the target is 1:1; at 1 GiB 1:3, at 10 GiB 1:10, at 100 GiB 1:31.
  */
-export function inactiveIsLow(inactive: number, active: number, pageSizeBytes: number): boolean {
-  const gb = Math.floor(((inactive + active) * pageSizeBytes) / 2 ** 30);
+export function inactiveIsLow(inactive: number, active: number, opts: { pageSizeBytes: number }): boolean {
+  const gb = Math.floor(((inactive + active) * opts.pageSizeBytes) / 2 ** 30);
   const ratio = gb > 0 ? isqrt(10 * gb) : 1;
   return inactive * ratio < active;
 }
@@ -74,7 +74,8 @@ export interface LinuxLruStats {
 export class LinuxLru implements CachePolicy {
   readonly name = 'linux';
   readonly capacity: number;
-  readonly pageSizeBytes: number;
+  /** Options for inactiveIsLow(), made once. */
+  private readonly sizing: { pageSizeBytes: number };
   private readonly map: KeyMap;
   private readonly lists: IdLists;
   private readonly flags: Uint8Array;
@@ -86,9 +87,9 @@ export class LinuxLru implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('linux', capacity);
-    const p = readParams('linux', opts?.params, { 'page-size': { def: 4096, min: 1, integer: true } });
+    const p = readParams('linux', { 'page-size': { def: 4096, min: 1, integer: true } }, opts?.params);
     this.capacity = capacity;
-    this.pageSizeBytes = p['page-size'];
+    this.sizing = { pageSizeBytes: p['page-size'] };
     this.map = new KeyMap(capacity);
     this.lists = new IdLists(capacity, 2);
     this.flags = new Uint8Array(capacity);
@@ -116,7 +117,7 @@ export class LinuxLru implements CachePolicy {
     const lists = this.lists;
     const flags = this.flags;
     for (;;) {
-      while (inactiveIsLow(lists.len[INACTIVE], lists.len[ACTIVE], this.pageSizeBytes)) this.deactivateOne();
+      while (inactiveIsLow(lists.len[INACTIVE], lists.len[ACTIVE], this.sizing)) this.deactivateOne();
       const id = lists.tail[INACTIVE];
       this.pgscan++;
       const f = flags[id];

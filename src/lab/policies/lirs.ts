@@ -49,7 +49,7 @@ export class Lirs implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('lirs', capacity);
-    const p = readParams('lirs', opts?.params, { 'hirs-ratio': { def: 0.01, min: 0, max: 1, maxExclusive: true } });
+    const p = readParams('lirs', { 'hirs-ratio': { def: 0.01, min: 0, max: 1, maxExclusive: true } }, opts?.params);
     this.capacity = capacity;
     this.hirLimit = Math.max(1, Math.trunc(p['hirs-ratio'] * capacity));
     this.lirLimit = capacity - this.hirLimit;

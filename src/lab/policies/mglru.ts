@@ -64,7 +64,7 @@ export class Mglru implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('mglru', capacity);
-    readParams('mglru', opts?.params, {});
+    readParams('mglru', {}, opts?.params);
     this.capacity = capacity;
     this.map = new KeyMap(capacity);
     this.gens = new IdLists(capacity, MAX_NR_GENS);

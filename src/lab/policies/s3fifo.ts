@@ -39,11 +39,15 @@ export class S3Fifo implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('s3fifo', capacity);
-    const p = readParams('s3fifo', opts?.params, {
-      'fifo-size-ratio': { def: 0.1, min: 0, max: 1, maxExclusive: true },
-      'ghost-size-ratio': { def: 0.9, min: 0, max: 16 },
-      'move-to-main-threshold': { def: 2, min: 1, max: 255, integer: true },
-    });
+    const p = readParams(
+      's3fifo',
+      {
+        'fifo-size-ratio': { def: 0.1, min: 0, max: 1, maxExclusive: true },
+        'ghost-size-ratio': { def: 0.9, min: 0, max: 16 },
+        'move-to-main-threshold': { def: 2, min: 1, max: 255, integer: true },
+      },
+      opts?.params,
+    );
     this.capacity = capacity;
     // int64 truncation of the double product, as libCacheSim sizes its FIFOs.
     this.smallSize = Math.trunc(capacity * p['fifo-size-ratio']);

@@ -22,7 +22,7 @@ export class Sieve implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('sieve', capacity);
-    readParams('sieve', opts?.params, {});
+    readParams('sieve', {}, opts?.params);
     this.capacity = capacity;
     this.map = new KeyMap(capacity);
     this.lists = new IdLists(capacity, 1);

@@ -22,6 +22,13 @@ export const NOT_IN_SLRU = 255;
 // W-TinyLFU's main cache; `Slru` is the stand-alone policy.
 // libCacheSim quirk kept: an object is admitted only if segment 0 can hold it,
 // so with C < n (segment size 0) nothing is ever cached.
+/** The id space an SlruCore works in, shared with its owner. */
+export interface SlruShared {
+  readonly map: KeyMap;
+  readonly lists: IdLists;
+  readonly where: Uint8Array;
+}
+
 export class SlruCore {
   readonly nSeg: number;
   /** Capacity of each segment. */
@@ -35,17 +42,18 @@ export class SlruCore {
   private readonly where: Uint8Array;
 
   /**
-   * Segments 0..segCaps.length-1 use lists 0..n-1 of `lists`, and record each
-   * id's segment in `where` (shared with the owner, who may use other values
-   * ≥ n for its own lists). Evicted ids are deleted from `map`.
+   * Segments 0..segCaps.length-1 use lists 0..n-1 of `shared.lists`, and
+   * record each id's segment in `shared.where` (the owner may use values ≥ n
+   * for its own lists). Evicted ids are deleted from `shared.map`. `capacity`
+   * may exceed the sum of segCaps; the excess lands in segment 0.
    */
-  constructor(map: KeyMap, lists: IdLists, where: Uint8Array, segCaps: number[], capacity: number) {
-    this.nSeg = segCaps.length;
-    this.segCap = Int32Array.from(segCaps);
-    this.capacity = capacity;
-    this.map = map;
-    this.lists = lists;
-    this.where = where;
+  constructor(shared: SlruShared, opts: { segCaps: number[]; capacity: number }) {
+    this.nSeg = opts.segCaps.length;
+    this.segCap = Int32Array.from(opts.segCaps);
+    this.capacity = opts.capacity;
+    this.map = shared.map;
+    this.lists = shared.lists;
+    this.where = shared.where;
   }
 
   /** Whether an object may enter at all (segment 0 can hold one). */
@@ -130,7 +138,7 @@ export class Slru implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('slru', capacity);
-    const p = readParams('slru', opts?.params, { 'n-seg': { def: 4, min: 1, max: 16, integer: true } });
+    const p = readParams('slru', { 'n-seg': { def: 4, min: 1, max: 16, integer: true } }, opts?.params);
     const n = p['n-seg'];
     this.capacity = capacity;
     this.map = new KeyMap(capacity);
@@ -138,7 +146,7 @@ export class Slru implements CachePolicy {
     const where = new Uint8Array(capacity).fill(NOT_IN_SLRU);
     // (int64_t)cache_size / n_seg: integer division.
     const caps = new Array<number>(n).fill(Math.floor(capacity / n));
-    this.core = new SlruCore(this.map, lists, where, caps, capacity);
+    this.core = new SlruCore({ map: this.map, lists, where }, { segCaps: caps, capacity });
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {

@@ -26,10 +26,14 @@ export class TwoQ implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('twoq', capacity);
-    const p = readParams('twoq', opts?.params, {
-      'Ain-size-ratio': { def: 0.25, min: 0, max: 1, maxExclusive: true },
-      'Aout-size-ratio': { def: 0.5, min: 0, max: 16 },
-    });
+    const p = readParams(
+      'twoq',
+      {
+        'Ain-size-ratio': { def: 0.25, min: 0, max: 1, maxExclusive: true },
+        'Aout-size-ratio': { def: 0.5, min: 0, max: 16 },
+      },
+      opts?.params,
+    );
     this.capacity = capacity;
     this.kin = Math.trunc(capacity * p['Ain-size-ratio']);
     this.kout = Math.trunc(capacity * p['Aout-size-ratio']);

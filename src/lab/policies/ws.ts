@@ -52,10 +52,14 @@ export class WorkingSet implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('ws', capacity);
-    const p = readParams('ws', opts?.params, {
-      tau: { def: capacity, min: 1, integer: true },
-      sample: { def: 1000, min: 1, integer: true },
-    });
+    const p = readParams(
+      'ws',
+      {
+        tau: { def: capacity, min: 1, integer: true },
+        sample: { def: 1000, min: 1, integer: true },
+      },
+      opts?.params,
+    );
     this.capacity = capacity;
     this.tau = p.tau;
     this.sampleEvery = p.sample;

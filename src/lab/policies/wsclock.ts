@@ -54,7 +54,7 @@ export class WsClock implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('wsclock', capacity);
-    const p = readParams('wsclock', opts?.params, { tau: { def: Math.ceil(capacity / 8), min: 1, integer: true } });
+    const p = readParams('wsclock', { tau: { def: Math.ceil(capacity / 8), min: 1, integer: true } }, opts?.params);
     this.capacity = capacity;
     this.tau = p.tau;
     this.map = new KeyMap(capacity);

@@ -44,7 +44,7 @@ export class WTinyLfu implements CachePolicy {
 
   constructor(capacity: number, opts?: Partial<PolicyOptions>) {
     checkCapacity('wtinylfu', capacity);
-    const p = readParams('wtinylfu', opts?.params, { 'window-size': { def: 0.01, min: 0, max: 1, maxExclusive: true } });
+    const p = readParams('wtinylfu', { 'window-size': { def: 0.01, min: 0, max: 1, maxExclusive: true } }, opts?.params);
     this.capacity = capacity;
     this.windowSize = Math.trunc(capacity * p['window-size']);
     this.mainSize = capacity - this.windowSize;
@@ -54,7 +54,10 @@ export class WTinyLfu implements CachePolicy {
     this.map = new KeyMap(capacity);
     this.lists = new IdLists(capacity, 3);
     this.where = new Uint8Array(capacity).fill(NOT_IN_SLRU);
-    this.main = new SlruCore(this.map, this.lists, this.where, [probation, protectedSize], this.mainSize);
+    this.main = new SlruCore(
+      { map: this.map, lists: this.lists, where: this.where },
+      { segCaps: [probation, protectedSize], capacity: this.mainSize },
+    );
     this.admits = this.windowSize >= 1 && this.main.canInsert();
     this.sketch = new FrequencySketch(this.mainSize, 0.001);
     this.agingPeriod = 32 * this.mainSize;

@@ -8,12 +8,12 @@ describe('lab/policies/linux', () => {
   it('inactive_is_low uses ratio isqrt(10·GiB): 1:1 below 1 GiB, 1:3, 1:10, 1:31, 1:101', () => {
     assert.deepEqual([isqrt(10), isqrt(100), isqrt(1000), isqrt(10240), isqrt(99), isqrt(0)], [3, 10, 31, 101, 9, 0]);
     // 1 GiB of 4 KiB pages = 262144 pages.
-    assert.equal(inactiveIsLow(65536, 196609, 4096), true); // 65536·3 < 196609
-    assert.equal(inactiveIsLow(65536, 196608, 4096), false);
-    assert.equal(inactiveIsLow(100, 101, 4096), true); // < 1 GiB: 1:1
-    assert.equal(inactiveIsLow(100, 100, 4096), false);
+    assert.equal(inactiveIsLow(65536, 196609, { pageSizeBytes: 4096 }), true); // 65536·3 < 196609
+    assert.equal(inactiveIsLow(65536, 196608, { pageSizeBytes: 4096 }), false);
+    assert.equal(inactiveIsLow(100, 101, { pageSizeBytes: 4096 }), true); // < 1 GiB: 1:1
+    assert.equal(inactiveIsLow(100, 100, { pageSizeBytes: 4096 }), false);
     const tenGiB = 10 * 262144;
-    assert.equal(inactiveIsLow(tenGiB / 11 - 1, tenGiB - tenGiB / 11 + 1, 4096), true); // 1:10
+    assert.equal(inactiveIsLow(tenGiB / 11 - 1, tenGiB - tenGiB / 11 + 1, { pageSizeBytes: 4096 }), true); // 1:10
   });
 
   it('hand-worked C=3: second chance for once-referenced pages, activation on a second reference', () => {
