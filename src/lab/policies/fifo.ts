@@ -1,0 +1,50 @@
+// FIFO: evict the page loaded earliest; hits change nothing. Because a slot is
+// only ever emptied to be refilled at once, the queue is a ring over slots and
+// the oldest page always sits under the hand: no list, no pointers.
+// Matches libCacheSim's FIFO exactly (golden test).
+import type { CachePolicy, PolicyOptions } from '../policy.js';
+import { KeyIndex } from '../key_index.js';
+import { checkCapacity, checkParams } from '../params.js';
+
+class FifoPolicy implements CachePolicy {
+  readonly name = 'fifo';
+  readonly capacity: number;
+  private readonly index: KeyIndex;
+  private readonly keyOf: Float64Array;
+  private hand = 0;
+  private used = 0;
+
+  constructor(capacity: number, opts: PolicyOptions) {
+    checkCapacity('fifo', capacity);
+    checkParams('fifo', opts, []);
+    this.capacity = capacity;
+    this.index = new KeyIndex(capacity);
+    this.keyOf = new Float64Array(capacity);
+  }
+
+  access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
+    if (this.index.get(key) >= 0) return true;
+    this.miss(key);
+    return false;
+  }
+
+  size(): number {
+    return this.used;
+  }
+
+  private miss(key: number): void {
+    let s: number;
+    if (this.used < this.capacity) s = this.used++;
+    else {
+      s = this.hand;
+      this.hand = s + 1 === this.capacity ? 0 : s + 1;
+      this.index.delete(this.keyOf[s]!);
+    }
+    this.keyOf[s] = key;
+    this.index.set(key, s);
+  }
+}
+
+export function createFifo(capacity: number, opts: PolicyOptions): CachePolicy {
+  return new FifoPolicy(capacity, opts);
+}

@@ -1,0 +1,50 @@
+// RAND: evict a page chosen uniformly at random among the resident ones, from
+// the seeded PRNG, so the same seed gives the same misses. Pages live in slots
+// 0..capacity-1 and a victim is a slot number drawn with Prng.nextInt.
+import type { CachePolicy, PolicyOptions } from '../policy.js';
+import { KeyIndex } from '../key_index.js';
+import { checkCapacity, checkParams } from '../params.js';
+import { Prng } from '../prng.js';
+
+class RandPolicy implements CachePolicy {
+  readonly name = 'rand';
+  readonly capacity: number;
+  private readonly index: KeyIndex;
+  private readonly keyOf: Float64Array;
+  private readonly rng: Prng;
+  private used = 0;
+
+  constructor(capacity: number, opts: PolicyOptions) {
+    checkCapacity('rand', capacity);
+    checkParams('rand', opts, []);
+    this.capacity = capacity;
+    this.index = new KeyIndex(capacity);
+    this.keyOf = new Float64Array(capacity);
+    this.rng = new Prng(opts.seed);
+  }
+
+  access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
+    if (this.index.get(key) >= 0) return true;
+    this.miss(key);
+    return false;
+  }
+
+  size(): number {
+    return this.used;
+  }
+
+  private miss(key: number): void {
+    let s: number;
+    if (this.used < this.capacity) s = this.used++;
+    else {
+      s = this.rng.nextInt(this.capacity);
+      this.index.delete(this.keyOf[s]!);
+    }
+    this.keyOf[s] = key;
+    this.index.set(key, s);
+  }
+}
+
+export function createRand(capacity: number, opts: PolicyOptions): CachePolicy {
+  return new RandPolicy(capacity, opts);
+}
