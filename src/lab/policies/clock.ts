@@ -10,14 +10,13 @@
 // pages only leave the queue to be replaced in place, so the queue is a ring of
 // slots and "move the tail to the head" is "advance the hand".
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams, intParam } from '../params.js';
 
 export class ClockPolicy implements CachePolicy {
   readonly name: string;
   readonly capacity: number;
-  private readonly index: KeyIndex;
-  private readonly keyOf: Float64Array;
+  private readonly index: SlotIndex;
   private readonly count: Uint8Array;
   private readonly max: number;
   private readonly initial: number;
@@ -33,13 +32,12 @@ export class ClockPolicy implements CachePolicy {
     this.capacity = capacity;
     this.max = 2 ** bits - 1;
     this.initial = flavour.insertReferenced ? 1 : 0;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.count = new Uint8Array(capacity);
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     if (s >= 0) {
       if (this.count[s]! < this.max) this.count[s]!++;
       return true;
@@ -65,11 +63,10 @@ export class ClockPolicy implements CachePolicy {
         s = s + 1 === cap ? 0 : s + 1;
       }
       this.hand = s + 1 === cap ? 0 : s + 1;
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
     this.count[s] = this.initial;
-    this.index.set(key, s);
+    this.index.insert(s, key);
   }
 }
 

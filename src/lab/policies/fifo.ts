@@ -3,14 +3,13 @@
 // the oldest page always sits under the hand: no list, no pointers.
 // Matches libCacheSim's FIFO exactly (golden test).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams } from '../params.js';
 
 class FifoPolicy implements CachePolicy {
   readonly name = 'fifo';
   readonly capacity: number;
-  private readonly index: KeyIndex;
-  private readonly keyOf: Float64Array;
+  private readonly index: SlotIndex;
   private hand = 0;
   private used = 0;
 
@@ -18,12 +17,11 @@ class FifoPolicy implements CachePolicy {
     checkCapacity('fifo', capacity);
     checkParams('fifo', opts, []);
     this.capacity = capacity;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
-    if (this.index.get(key) >= 0) return true;
+    if (this.index.find(key) >= 0) return true;
     this.miss(key);
     return false;
   }
@@ -38,10 +36,9 @@ class FifoPolicy implements CachePolicy {
     else {
       s = this.hand;
       this.hand = s + 1 === this.capacity ? 0 : s + 1;
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
-    this.index.set(key, s);
+    this.index.insert(s, key);
   }
 }
 

@@ -9,15 +9,14 @@
 // plus the one created before an emptied bucket is freed), so memory does not
 // grow with frequencies or trace length. Exact against libCacheSim (golden test).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams } from '../params.js';
 
 class LfuPolicy implements CachePolicy {
   readonly name = 'lfu';
   readonly capacity: number;
-  private readonly index: KeyIndex;
+  private readonly index: SlotIndex;
   // Pages, by slot.
-  private readonly keyOf: Float64Array;
   private readonly bucketOf: Int32Array;
   private readonly prev: Int32Array;
   private readonly next: Int32Array;
@@ -36,8 +35,7 @@ class LfuPolicy implements CachePolicy {
     checkCapacity('lfu', capacity);
     checkParams('lfu', opts, []);
     this.capacity = capacity;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.bucketOf = new Int32Array(capacity);
     this.prev = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
@@ -53,7 +51,7 @@ class LfuPolicy implements CachePolicy {
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     if (s >= 0) {
       this.promote(s);
       return true;
@@ -82,10 +80,9 @@ class LfuPolicy implements CachePolicy {
       const b = this.lowest;
       s = this.first[b]!;
       this.removePage(s, b);
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
-    this.index.set(key, s);
+    this.index.insert(s, key);
     let b = this.lowest;
     if (b < 0 || this.freq[b] !== 1) b = this.newBucketAfter(-1, 1);
     this.appendPage(s, b);

@@ -3,33 +3,36 @@
 // relinks its slot at the head, a miss reuses the tail's slot.
 // Matches libCacheSim's LRU exactly (golden test on three traces x six sizes).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams } from '../params.js';
 
+/** LRU, and MRU with flavour.evictMostRecent (same list, other end). */
 export class LruPolicy implements CachePolicy {
-  readonly name: string = 'lru';
+  readonly name: string;
   readonly capacity: number;
-  protected readonly index: KeyIndex;
-  protected readonly keyOf: Float64Array;
-  protected readonly prev: Int32Array;
-  protected readonly next: Int32Array;
-  protected head = -1;
-  protected tail = -1;
-  protected used = 0;
+  private readonly index: SlotIndex;
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  private head = -1;
+  private tail = -1;
+  private used = 0;
+  /** MRU: evict the head (most recent) instead of the tail. */
+  private readonly evictMostRecent: boolean;
 
-  constructor(capacity: number, opts: PolicyOptions, name = 'lru') {
+  constructor(capacity: number, opts: PolicyOptions, flavour = { name: 'lru', evictMostRecent: false }) {
+    const name = flavour.name;
     this.name = name;
+    this.evictMostRecent = flavour.evictMostRecent;
     checkCapacity(name, capacity);
     checkParams(name, opts, []);
     this.capacity = capacity;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.prev = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     if (s >= 0) {
       if (s !== this.head) {
         this.unlink(s);
@@ -48,30 +51,24 @@ export class LruPolicy implements CachePolicy {
   /** Resident keys, most recent first (tests and debugging). */
   keys(): number[] {
     const out: number[] = [];
-    for (let s = this.head; s >= 0; s = this.next[s]!) out.push(this.keyOf[s]!);
+    for (let s = this.head; s >= 0; s = this.next[s]!) out.push(this.index.keyOf[s]!);
     return out;
   }
 
   // Cold path: take a free slot or evict the victim, then link the key at the head.
-  protected miss(key: number): void {
+  private miss(key: number): void {
     let s: number;
     if (this.used < this.capacity) s = this.used++;
     else {
-      s = this.victim();
+      s = this.evictMostRecent ? this.head : this.tail;
       this.unlink(s);
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
-    this.index.set(key, s);
+    this.index.insert(s, key);
     this.pushHead(s);
   }
 
-  /** The slot to evict when full: the tail (least recent). */
-  protected victim(): number {
-    return this.tail;
-  }
-
-  protected unlink(s: number): void {
+  private unlink(s: number): void {
     const p = this.prev[s]!;
     const n = this.next[s]!;
     if (p >= 0) this.next[p] = n;
@@ -80,7 +77,7 @@ export class LruPolicy implements CachePolicy {
     else this.tail = p;
   }
 
-  protected pushHead(s: number): void {
+  private pushHead(s: number): void {
     const h = this.head;
     this.prev[s] = -1;
     this.next[s] = h;

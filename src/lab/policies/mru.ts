@@ -5,16 +5,6 @@
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { LruPolicy } from './lru.js';
 
-class MruPolicy extends LruPolicy {
-  constructor(capacity: number, opts: PolicyOptions) {
-    super(capacity, opts, 'mru');
-  }
-
-  protected override victim(): number {
-    return this.head;
-  }
-}
-
 export function createMru(capacity: number, opts: PolicyOptions): CachePolicy {
-  return new MruPolicy(capacity, opts);
+  return new LruPolicy(capacity, opts, { name: 'mru', evictMostRecent: true });
 }

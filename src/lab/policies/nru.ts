@@ -8,7 +8,7 @@
 // Each class is an array of slots with a position index, so moving a page
 // between classes and drawing from a class are O(1); a reset is O(resident).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams, intParam } from '../params.js';
 import { Prng } from '../prng.js';
 
@@ -18,8 +18,7 @@ const M = 1;
 class NruPolicy implements CachePolicy {
   readonly name = 'nru';
   readonly capacity: number;
-  private readonly index: KeyIndex;
-  private readonly keyOf: Float64Array;
+  private readonly index: SlotIndex;
   private readonly cls: Uint8Array;
   /** members[c * capacity + i], i < count[c]: the slots of class c. */
   private readonly members: Int32Array;
@@ -35,8 +34,7 @@ class NruPolicy implements CachePolicy {
     checkParams('nru', opts, ['interval']);
     this.capacity = capacity;
     this.interval = intParam('nru', opts, ['interval'], capacity, 1, Number.MAX_SAFE_INTEGER);
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.cls = new Uint8Array(capacity);
     this.members = new Int32Array(4 * capacity);
     this.posOf = new Int32Array(capacity);
@@ -44,7 +42,7 @@ class NruPolicy implements CachePolicy {
   }
 
   access(key: number, isWrite: boolean, _time: number, _nextUse: number): boolean {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     let hit = true;
     if (s >= 0) {
       const c = this.cls[s]! | R | (isWrite ? M : 0);
@@ -66,7 +64,7 @@ class NruPolicy implements CachePolicy {
 
   /** Class (0-3) of the page `key`, or -1 if not resident (tests). */
   classOf(key: number): number {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     return s < 0 ? -1 : this.cls[s]!;
   }
 
@@ -78,10 +76,9 @@ class NruPolicy implements CachePolicy {
       while (this.count[c] === 0) c++;
       s = this.members[c * this.capacity + this.rng.nextInt(this.count[c]!)]!;
       this.remove(s);
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
-    this.index.set(key, s);
+    this.index.insert(s, key);
     this.add(s, R | (isWrite ? M : 0));
   }
 

@@ -8,14 +8,13 @@
 // Matches libCacheSim's Belady exactly (golden test). UNOPT (unopt.ts) is the
 // same heap with the order reversed.
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams } from '../params.js';
 
 export class NextUseHeapPolicy implements CachePolicy {
   readonly name: string;
   readonly capacity: number;
-  private readonly index: KeyIndex;
-  private readonly keyOf: Float64Array;
+  private readonly index: SlotIndex;
   /** Heap priority of each slot: next use (OPT) or its negation (UNOPT). */
   private readonly prio: Float64Array;
   /** heap[i] = slot; pos[slot] = i. */
@@ -31,15 +30,14 @@ export class NextUseHeapPolicy implements CachePolicy {
     checkParams(this.name, opts, []);
     this.capacity = capacity;
     this.sign = flavour.farthest ? 1 : -1;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.prio = new Float64Array(capacity);
     this.heap = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
   }
 
   access(key: number, _isWrite: boolean, _time: number, nextUse: number): boolean {
-    const s = this.index.get(key);
+    const s = this.index.find(key);
     const p = this.sign * nextUse;
     if (s >= 0) {
       const old = this.prio[s]!;
@@ -60,19 +58,17 @@ export class NextUseHeapPolicy implements CachePolicy {
     if (this.used < this.capacity) {
       const s = this.used;
       const i = this.used++;
-      this.keyOf[s] = key;
+      this.index.insert(s, key);
       this.prio[s] = p;
       this.heap[i] = s;
       this.pos[s] = i;
-      this.index.set(key, s);
       this.siftUp(i);
       return;
     }
     const s = this.heap[0]!;
-    this.index.delete(this.keyOf[s]!);
-    this.keyOf[s] = key;
+    this.index.remove(s);
+    this.index.insert(s, key);
     this.prio[s] = p;
-    this.index.set(key, s);
     this.siftDown(0);
   }
 

@@ -2,15 +2,14 @@
 // the seeded PRNG, so the same seed gives the same misses. Pages live in slots
 // 0..capacity-1 and a victim is a slot number drawn with Prng.nextInt.
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyIndex } from '../key_index.js';
+import { SlotIndex } from '../slot_index.js';
 import { checkCapacity, checkParams } from '../params.js';
 import { Prng } from '../prng.js';
 
 class RandPolicy implements CachePolicy {
   readonly name = 'rand';
   readonly capacity: number;
-  private readonly index: KeyIndex;
-  private readonly keyOf: Float64Array;
+  private readonly index: SlotIndex;
   private readonly rng: Prng;
   private used = 0;
 
@@ -18,13 +17,12 @@ class RandPolicy implements CachePolicy {
     checkCapacity('rand', capacity);
     checkParams('rand', opts, []);
     this.capacity = capacity;
-    this.index = new KeyIndex(capacity);
-    this.keyOf = new Float64Array(capacity);
+    this.index = new SlotIndex(capacity);
     this.rng = new Prng(opts.seed);
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
-    if (this.index.get(key) >= 0) return true;
+    if (this.index.find(key) >= 0) return true;
     this.miss(key);
     return false;
   }
@@ -38,10 +36,9 @@ class RandPolicy implements CachePolicy {
     if (this.used < this.capacity) s = this.used++;
     else {
       s = this.rng.nextInt(this.capacity);
-      this.index.delete(this.keyOf[s]!);
+      this.index.remove(s);
     }
-    this.keyOf[s] = key;
-    this.index.set(key, s);
+    this.index.insert(s, key);
   }
 }
 

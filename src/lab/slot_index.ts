@@ -1,0 +1,119 @@
+// The key -> slot index every fixed-capacity policy uses: chained hashing
+// threaded through the slots themselves. A policy keeps at most `capacity`
+// pages, each in a slot 0..capacity-1; this index owns the slot's key
+// (keyOf) and one chain link per slot, plus one chain head per bucket:
+//
+//   head[h(key)] -> slot s -> chain[s] -> slot t -> ... -> -1
+//   keyOf[s] = the page in slot s
+//
+// Memory: 8 (key) + 4 (link) + 4-8 (bucket heads, load 0.5-1) = 16-20 bytes
+// per slot. A lookup walks about 1.5 slots on average; insertion and removal
+// touch one chain, with no tombstones and no rehashing, since the number of
+// keys never exceeds the capacity. Keys are integer doubles in [0, 2^53).
+//
+// Small keys skip the hash: a key below DIRECT_KEYS is looked up in slotOf,
+// an Int32Array indexed by the key itself and grown to the largest small key
+// seen. Dense ids from mmsim's binary format and the page numbers of most
+// synthetic traces are small, and a direct load is 2-3x faster than a chain
+// walk. The price is 4 bytes per small key value up to the largest one seen
+// (at most 16 MiB): memory that grows with the trace's footprint, never with
+// its length.
+
+const TWO32 = 4294967296;
+/** Keys below this are indexed directly (2^22: a 16 MiB table at most). */
+export const DIRECT_KEYS = 1 << 22;
+
+export class SlotIndex {
+  /** The page held by each slot (meaningful only for occupied slots). */
+  readonly keyOf: Float64Array;
+  private readonly chain: Int32Array;
+  private readonly head: Int32Array;
+  private readonly shift: number;
+  private slotOf = new Int32Array(0);
+  /** Bucket of the key of the last find(), reused by insert() of that key. */
+  private lastKey = -1;
+  private lastBucket = 0;
+
+  constructor(capacity: number) {
+    let bits = 1;
+    while (2 ** bits < capacity) bits++;
+    this.keyOf = new Float64Array(capacity);
+    this.chain = new Int32Array(capacity);
+    this.head = new Int32Array(2 ** bits).fill(-1);
+    this.shift = 32 - bits;
+  }
+
+  /** Bytes held (for memory reports). */
+  get bytes(): number {
+    return this.keyOf.byteLength + this.chain.byteLength + this.head.byteLength + this.slotOf.byteLength;
+  }
+
+  // Fibonacci hashing of the key's 32-bit halves. Worked example: key 2^32 + 5
+  // mixes hi = 1 into lo = 5 before the multiply, so it does not collide with 5.
+  private bucket(key: number): number {
+    let x: number;
+    if (key < TWO32) x = key | 0;
+    else {
+      const lo = key % TWO32;
+      x = (lo | 0) ^ Math.imul(((key - lo) / TWO32) | 0, 0x85ebca6b);
+    }
+    return Math.imul(x ^ (x >>> 15), 0x9e3779b1) >>> this.shift;
+  }
+
+  /** The slot holding `key`, or -1. */
+  find(key: number): number {
+    if (key < this.slotOf.length) return this.slotOf[key]!;
+    if (key < DIRECT_KEYS) return -1;
+    const b = this.bucket(key);
+    this.lastKey = key;
+    this.lastBucket = b;
+    const keyOf = this.keyOf;
+    let s = this.head[b]!;
+    while (s >= 0 && keyOf[s] !== key) s = this.chain[s]!;
+    return s;
+  }
+
+  /** Puts `key` in the free slot `s`. Precondition: key absent, s not in use. */
+  insert(s: number, key: number): void {
+    if (key < DIRECT_KEYS) {
+      if (key >= this.slotOf.length) this.growDirect(key);
+      this.slotOf[key] = s;
+      this.keyOf[s] = key;
+      return;
+    }
+    const b = key === this.lastKey ? this.lastBucket : this.bucket(key);
+    this.keyOf[s] = key;
+    this.chain[s] = this.head[b]!;
+    this.head[b] = s;
+  }
+
+  /** Frees slot `s` (its key leaves the index). Precondition: s in use. */
+  remove(s: number): void {
+    const key = this.keyOf[s]!;
+    if (key < DIRECT_KEYS) {
+      this.slotOf[key] = -1;
+      return;
+    }
+    const b = this.bucket(key);
+    let t = this.head[b]!;
+    if (t === s) {
+      this.head[b] = this.chain[s]!;
+      return;
+    }
+    let u = this.chain[t]!;
+    while (u !== s) {
+      t = u;
+      u = this.chain[t]!;
+    }
+    this.chain[t] = this.chain[s]!;
+  }
+
+  // Cold path: the direct table doubles until it covers `key`.
+  private growDirect(key: number): void {
+    let n = Math.max(1024, this.slotOf.length);
+    while (n <= key) n *= 2;
+    const t = new Int32Array(n).fill(-1);
+    t.set(this.slotOf);
+    this.slotOf = t;
+  }
+}
