@@ -62,7 +62,7 @@ export class SlotIndex {
 
   /** The slot holding `key`, or -1. */
   find(key: number): number {
-    if (key < this.slotOf.length) return this.slotOf[key]!;
+    if (key < this.slotOf.length) return this.slotOf[key | 0]!; // | 0: an int32 index, exact here
     if (key < DIRECT_KEYS) return -1;
     const b = this.bucket(key);
     this.lastKey = key;
@@ -77,7 +77,7 @@ export class SlotIndex {
   insert(s: number, key: number): void {
     if (key < DIRECT_KEYS) {
       if (key >= this.slotOf.length) this.growDirect(key);
-      this.slotOf[key] = s;
+      this.slotOf[key | 0] = s;
       this.keyOf[s] = key;
       return;
     }
@@ -91,7 +91,7 @@ export class SlotIndex {
   remove(s: number): void {
     const key = this.keyOf[s]!;
     if (key < DIRECT_KEYS) {
-      this.slotOf[key] = -1;
+      this.slotOf[key | 0] = -1;
       return;
     }
     const b = this.bucket(key);

@@ -2,6 +2,7 @@
 // replacement policy and prints requests, misses and the miss ratio (one JSON
 // object with --json). Output is deterministic: timing only with --time.
 import type { Command } from 'commander';
+import { io } from '../io.js';
 import { InputError } from '../errors.js';
 import { asInputError, inputOptions, openInput, progressTotal, type InputFlags } from '../trace_input.js';
 import { startProgress } from '../progress.js';
@@ -93,7 +94,7 @@ export function register(program: Command): void {
       out.requests_per_sec = Math.round(result.requests / seconds);
     }
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      io.out(`${JSON.stringify(out)}\n`);
       return;
     }
     const lines = [
@@ -106,6 +107,6 @@ export function register(program: Command): void {
     ];
     if (reader.badRecords > 0) lines.push(`skipped     ${reader.badRecords} malformed lines`);
     if (flags.time) lines.push(`time        ${seconds.toFixed(3)} s, ${(result.requests / seconds / 1e6).toFixed(1)} M requests/s`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    io.out(`${lines.join('\n')}\n`);
   });
 }

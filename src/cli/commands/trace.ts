@@ -3,6 +3,7 @@
 // except when the output stores next-use times (oracleGeneral, mmsim
 // --next-use), which need the whole trace for a backward pass.
 import type { Command } from 'commander';
+import { io } from '../io.js';
 import { InputError } from '../errors.js';
 import { asInputError, inputOptions, openInput, parseFormat, parseUnit, progressTotal, type InputFlags } from '../trace_input.js';
 import { startProgress } from '../progress.js';
@@ -95,7 +96,7 @@ async function convert(input: string, output: string, flags: ConvertFlags): Prom
     if (n === 0) throw new InputError(`${input}: empty trace (no references)`);
     await sink.close();
     progress.stop();
-    if (!flags.quiet) process.stderr.write(`${input} (${reader.format}) -> ${output} (${to}): ${n} references${reader.badRecords ? `, ${reader.badRecords} malformed lines skipped` : ''}\n`);
+    if (!flags.quiet) io.err(`${input} (${reader.format}) -> ${output} (${to}): ${n} references${reader.badRecords ? `, ${reader.badRecords} malformed lines skipped` : ''}\n`);
   } catch (e) {
     progress.stop();
     await sink.abort();
@@ -125,7 +126,7 @@ async function stats(file: string, flags: InputFlags & { json?: boolean; quiet?:
   if (st.requests === 0) throw new InputError(`${file}: empty trace (no references)`);
   if (flags.json) {
     const buckets = st.histogram.map((count, b) => ({ distance: range(b), count }));
-    process.stdout.write(
+    io.out(
       `${JSON.stringify({ trace: file, format: reader.format, requests: st.requests, footprint: st.footprint, footprint_bytes: st.footprint * 4096, instr: st.instr, loads: st.loads, stores: st.stores, modifies: st.modifies, min_page: st.minPage, max_page: st.maxPage, cold: st.cold, reuse_histogram: buckets, skipped: reader.badRecords })}\n`,
     );
     return;
@@ -143,7 +144,7 @@ async function stats(file: string, flags: InputFlags & { json?: boolean; quiet?:
   ];
   st.histogram.forEach((count, b) => lines.push(`  ${range(b).padStart(21)}  ${String(count).padStart(12)}  ${pct(count).padStart(7)}`));
   if (reader.badRecords > 0) lines.push(`skipped     ${reader.badRecords} malformed lines`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.out(`${lines.join('\n')}\n`);
 }
 
 interface GenFlags {

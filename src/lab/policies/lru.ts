@@ -1,6 +1,7 @@
 // LRU: evict the page referenced least recently. A doubly linked list over
-// slots (prev/next in Int32Arrays, -1 = none), head = most recent; a hit
-// relinks its slot at the head, a miss reuses the tail's slot.
+// slots, head = most recent; a hit relinks its slot at the head, a miss reuses
+// the tail's slot. Links are interleaved in one Int32Array (link[2s] = prev,
+// link[2s+1] = next, -1 = none) so a relink touches one cache line per slot.
 // Matches libCacheSim's LRU exactly (golden test on three traces x six sizes).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { SlotIndex } from '../slot_index.js';
@@ -11,8 +12,7 @@ export class LruPolicy implements CachePolicy {
   readonly name: string;
   readonly capacity: number;
   private readonly index: SlotIndex;
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
+  private readonly link: Int32Array;
   private head = -1;
   private tail = -1;
   private used = 0;
@@ -27,8 +27,7 @@ export class LruPolicy implements CachePolicy {
     checkParams(name, opts, []);
     this.capacity = capacity;
     this.index = new SlotIndex(capacity);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
+    this.link = new Int32Array(2 * capacity);
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
@@ -51,7 +50,7 @@ export class LruPolicy implements CachePolicy {
   /** Resident keys, most recent first (tests and debugging). */
   keys(): number[] {
     const out: number[] = [];
-    for (let s = this.head; s >= 0; s = this.next[s]!) out.push(this.index.keyOf[s]!);
+    for (let s = this.head; s >= 0; s = this.link[2 * s + 1]!) out.push(this.index.keyOf[s]!);
     return out;
   }
 
@@ -69,19 +68,21 @@ export class LruPolicy implements CachePolicy {
   }
 
   private unlink(s: number): void {
-    const p = this.prev[s]!;
-    const n = this.next[s]!;
-    if (p >= 0) this.next[p] = n;
+    const link = this.link;
+    const p = link[2 * s]!;
+    const n = link[2 * s + 1]!;
+    if (p >= 0) link[2 * p + 1] = n;
     else this.head = n;
-    if (n >= 0) this.prev[n] = p;
+    if (n >= 0) link[2 * n] = p;
     else this.tail = p;
   }
 
   private pushHead(s: number): void {
+    const link = this.link;
     const h = this.head;
-    this.prev[s] = -1;
-    this.next[s] = h;
-    if (h >= 0) this.prev[h] = s;
+    link[2 * s] = -1;
+    link[2 * s + 1] = h;
+    if (h >= 0) link[2 * h] = s;
     else this.tail = s;
     this.head = s;
   }

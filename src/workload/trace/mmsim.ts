@@ -28,6 +28,8 @@ export const COL_NEXT_USE = 2;
 export const COL_OFFSET = 4;
 const TWO32 = 4294967296;
 const PAGE = 4096;
+/** Records per block the writer makes by default. Readers yield blocks in BATCH_RECORDS slices. */
+export const MMSIM_BLOCK_RECORDS = 65536;
 
 const pad8 = (x: number): number => (x + 7) & ~7;
 
@@ -100,7 +102,7 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
     const block = new Uint8Array(new ArrayBuffer(maxBytes));
     const words = new Uint32Array(block.buffer);
     const n32 = new Int32Array(block.buffer);
-    const cap = Math.max(B, BATCH_RECORDS);
+    const cap = BATCH_RECORDS;
     const batch: RefBatch = {
       length: 0,
       addr: new Float64Array(wantPages ? cap : 0),
@@ -121,8 +123,9 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
         const hn = await input.read(h, 0, 8);
         if (hn === 0) break;
         blockNo++;
+        const at = input.offset - hn;
         const bad = (what: string): never => {
-          throw new TraceError(path, 0, `mmsim: block ${blockNo} (byte ${input.offset - hn}): ${what}`);
+          throw new TraceError(path, 0, `mmsim: block ${blockNo} (byte ${at}): ${what}`);
         };
         if (hn < 8) bad('truncated block header');
         const n = h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! * 16777216);
@@ -145,29 +148,33 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
         let maxId = 0;
         for (let i = 0; i < n; i++) if (ids[i]! > maxId) maxId = ids[i]!;
         if (maxId >= footprint) bad(`id ${maxId} before its page was defined`);
-        batch.id = ids;
-        batch.kind = flags & COL_KIND ? new Uint8Array(block.buffer, L.kind, n) : kindDefault;
-        if (flags & COL_OFFSET) {
-          batch.size = new Uint8Array(block.buffer, L.size, n);
-        } else batch.size = sizeDefault;
-        if (wantPages) {
-          const offs = flags & COL_OFFSET ? new Uint16Array(block.buffer, L.offset, n) : null;
-          for (let i = 0; i < n; i++) {
-            const p = table[ids[i]!]!;
-            batch.page[i] = p;
-            batch.addr[i] = p * PAGE + (offs ? offs[i]! : 0);
+        const kinds = flags & COL_KIND ? new Uint8Array(block.buffer, L.kind, n) : null;
+        const sizes = flags & COL_OFFSET ? new Uint8Array(block.buffer, L.size, n) : null;
+        const offs = flags & COL_OFFSET ? new Uint16Array(block.buffer, L.offset, n) : null;
+        // Yield the block in slices small enough to stay in cache while the consumer works.
+        for (let at = 0; at < n; at += BATCH_RECORDS) {
+          const len = Math.min(BATCH_RECORDS, n - at);
+          batch.id = ids.subarray(at, at + len);
+          batch.kind = kinds ? kinds.subarray(at, at + len) : kindDefault;
+          batch.size = sizes ? sizes.subarray(at, at + len) : sizeDefault;
+          if (wantPages) {
+            for (let i = 0; i < len; i++) {
+              const p = table[ids[at + i]!]!;
+              batch.page[i] = p;
+              batch.addr[i] = p * PAGE + (offs ? offs[at + i]! : 0);
+            }
           }
-        }
-        if (batch.nextUse) {
-          const w = L.nextUse >> 2;
-          for (let i = 0; i < n; i++) {
-            const hi = n32[w + 2 * i + 1]!;
-            batch.nextUse[i] = hi < 0 ? Infinity : hi * TWO32 + words[w + 2 * i]!;
+          if (batch.nextUse) {
+            const w = (L.nextUse >> 2) + 2 * at;
+            for (let i = 0; i < len; i++) {
+              const hi = n32[w + 2 * i + 1]!;
+              batch.nextUse[i] = hi < 0 ? Infinity : hi * TWO32 + words[w + 2 * i]!;
+            }
           }
+          batch.length = len;
+          records += len;
+          yield batch;
         }
-        batch.length = n;
-        records += n;
-        yield batch;
       }
       if (header.records !== records || header.footprint !== footprint) {
         throw new TraceError(path, 0, `mmsim: header says ${header.records} records / ${header.footprint} pages, blocks hold ${records} / ${footprint} (truncated or unfinished file)`);
@@ -215,7 +222,7 @@ export class MmsimWriter {
   constructor(
     readonly path: string,
     readonly flags: number,
-    blockRecords = BATCH_RECORDS,
+    blockRecords = MMSIM_BLOCK_RECORDS,
   ) {
     this.tmp = `${path}.tmp-${process.pid}`;
     this.B = blockRecords;

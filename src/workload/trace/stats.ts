@@ -40,11 +40,18 @@ export function reuseBucket(d: number): number {
 export class ReuseTracker {
   private readonly ids = new KeyIndex(1 << 12);
   private posOf = new Float64Array(1 << 12); // by id: current position
-  private cap = 1 << 16;
-  private tree = new Int32Array(this.cap + 1);
-  private owner = new Int32Array(this.cap).fill(-1);
+  private cap: number;
+  private tree: Int32Array;
+  private owner: Int32Array;
   private t = 0;
   private live = 0;
+
+  /** `positions`: initial tree size (a power of two); tests make it small to exercise compaction. */
+  constructor(positions = 1 << 16) {
+    this.cap = positions;
+    this.tree = new Int32Array(positions + 1);
+    this.owner = new Int32Array(positions).fill(-1);
+  }
 
   /** Distinct pages seen. */
   get footprint(): number {

@@ -37,82 +37,87 @@ export class TextParser implements LineParser {
     const kinds = batch.kind;
     const isPage = this.scale === PAGE;
     let n = batch.length;
-    let line = this.line;
     while (pos < end && n < cap) {
-      line++;
+      // Fast path: the whole line is a decimal number without a leading zero.
+      const start = pos;
       let c = buf[pos]!;
-      let v = DEC[c]!;
-      if (v >= 0 && c !== ZERO) {
-        // Fast path: a plain decimal number at the start of the line.
-        let d = DEC[buf[++pos]!]!;
-        while (d >= 0) {
+      let d = c - ZERO;
+      if (d >= 1 && d <= 9) {
+        let v = d;
+        c = buf[++pos]!;
+        d = c - ZERO;
+        while (d >= 0 && d <= 9) {
           v = v * 10 + d;
-          d = DEC[buf[++pos]!]!;
+          c = buf[++pos]!;
+          d = c - ZERO;
         }
-      } else {
-        while (c === SPACE || c === TAB) c = buf[++pos]!;
-        if (c === NL || c === CR || c === HASH) {
-          pos = buf.indexOf(NL, pos) + 1;
-          continue;
-        }
-        const start = pos;
-        v = 0;
-        if (c === ZERO && (buf[pos + 1] === X || buf[pos + 1] === BIG_X)) {
-          pos += 2;
-          let d = HEX[buf[pos]!]!;
-          if (d < 0) {
-            pos = this.bad(buf, pos, line, 'text: 0x without hex digits');
-            continue;
+        if (c === NL && v <= MAX_EXACT) {
+          pos++;
+          this.line++;
+          if (isPage) {
+            pages[n] = v;
+            addrs[n] = v * PAGE;
+          } else {
+            addrs[n] = v;
+            pages[n] = Math.floor(v / PAGE);
           }
-          while (d >= 0) {
-            v = v * 16 + d;
-            d = HEX[buf[++pos]!]!;
-          }
-        } else {
-          let d = DEC[c]!;
-          while (d >= 0) {
-            v = v * 10 + d;
-            d = DEC[buf[++pos]!]!;
-          }
-          if (pos === start) {
-            pos = this.bad(buf, pos, line, `text: expected a decimal or 0x-hex number, found ${show(c)}`);
-            continue;
-          }
-        }
-      }
-      c = buf[pos]!;
-      if (c !== NL) {
-        while (c === SPACE || c === CR || c === TAB) c = buf[++pos]!;
-        if (c !== NL) {
-          pos = this.bad(buf, pos, line, `text: unexpected ${show(c)} after the number`);
+          kinds[n] = REF_LOAD;
+          n++;
           continue;
         }
       }
-      if (v > MAX_EXACT) {
-        pos = this.bad(buf, pos, line, 'text: number above 2^53');
-        continue;
-      }
-      pos++;
-      if (isPage) {
-        pages[n] = v;
-        addrs[n] = v * PAGE;
-      } else {
-        addrs[n] = v;
-        pages[n] = Math.floor(v / PAGE);
-      }
-      kinds[n] = REF_LOAD;
-      n++;
+      batch.length = n;
+      pos = this.slowLine(buf, start, batch);
+      n = batch.length;
     }
-    this.line = line;
     batch.length = n;
     return pos;
   }
 
-  private bad(buf: Buffer, pos: number, line: number, what: string): number {
-    if (!this.skipBad) {
-      this.line = line;
-      throw new TraceError(this.file, line, what);
+  // Cold path for one line: blank or comment lines, spaces, hex, leading
+  // zeros, errors. Appends the record (if any) to the batch; returns the
+  // position after the line.
+  private slowLine(buf: Buffer, pos: number, batch: RefBatch): number {
+    const line = ++this.line;
+    let c = buf[pos]!;
+    while (c === SPACE || c === TAB) c = buf[++pos]!;
+    if (c === NL || c === CR || c === HASH) return buf.indexOf(NL, pos) + 1;
+    const start = pos;
+    let v = 0;
+    if (c === ZERO && (buf[pos + 1] === X || buf[pos + 1] === BIG_X)) {
+      pos += 2;
+      let d = HEX[buf[pos]!]!;
+      if (d < 0) return this.bad(buf, pos, line, 'text: 0x without hex digits');
+      while (d >= 0) {
+        v = v * 16 + d;
+        d = HEX[buf[++pos]!]!;
+      }
+    } else {
+      let d = DEC[c]!;
+      while (d >= 0) {
+        v = v * 10 + d;
+        d = DEC[buf[++pos]!]!;
+      }
+      if (pos === start) return this.bad(buf, pos, line, `text: expected a decimal or 0x-hex number, found ${show(c)}`);
     }
+    c = buf[pos]!;
+    while (c === SPACE || c === CR || c === TAB) c = buf[++pos]!;
+    if (c !== NL) return this.bad(buf, pos, line, `text: unexpected ${show(c)} after the number`);
+    if (v > MAX_EXACT) return this.bad(buf, pos, line, 'text: number above 2^53');
+    const n = batch.length++;
+    if (this.scale === PAGE) {
+      batch.page[n] = v;
+      batch.addr[n] = v * PAGE;
+    } else {
+      batch.addr[n] = v;
+      batch.page[n] = Math.floor(v / PAGE);
+    }
+    batch.kind[n] = REF_LOAD;
+    return pos + 1;
+  }
+
+  private bad(buf: Buffer, pos: number, line: number, what: string): number {
+    if (!this.skipBad) throw new TraceError(this.file, line, what);
     this.skipped++;
     return buf.indexOf(NL, pos) + 1;
   }
