@@ -32,7 +32,7 @@ export class ClockPolicy implements CachePolicy {
     this.capacity = capacity;
     this.max = 2 ** bits - 1;
     this.initial = flavour.insertReferenced ? 1 : 0;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
     this.count = new Uint8Array(capacity);
   }
 
@@ -48,6 +48,11 @@ export class ClockPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes + this.count.byteLength;
   }
 
   private miss(key: number): void {

@@ -17,7 +17,7 @@ class FifoPolicy implements CachePolicy {
     checkCapacity('fifo', capacity);
     checkParams('fifo', opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {
@@ -28,6 +28,11 @@ class FifoPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes;
   }
 
   private miss(key: number): void {

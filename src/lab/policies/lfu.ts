@@ -35,7 +35,7 @@ class LfuPolicy implements CachePolicy {
     checkCapacity('lfu', capacity);
     checkParams('lfu', opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity); // no direct table: LFU's buckets use the 64 B/page budget
     this.bucketOf = new Int32Array(capacity);
     this.prev = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
@@ -62,6 +62,11 @@ class LfuPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes + this.bucketOf.byteLength + this.prev.byteLength + this.next.byteLength + this.freq.byteLength + this.bprev.byteLength + this.bnext.byteLength + this.first.byteLength + this.last.byteLength + this.freeBuckets.byteLength;
   }
 
   private promote(s: number): void {

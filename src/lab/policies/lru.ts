@@ -26,7 +26,7 @@ export class LruPolicy implements CachePolicy {
     checkCapacity(name, capacity);
     checkParams(name, opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
     this.link = new Int32Array(2 * capacity);
   }
 
@@ -45,6 +45,11 @@ export class LruPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes + this.link.byteLength;
   }
 
   /** Resident keys, most recent first (tests and debugging). */

@@ -34,7 +34,7 @@ class NruPolicy implements CachePolicy {
     checkParams('nru', opts, ['interval']);
     this.capacity = capacity;
     this.interval = intParam('nru', opts, ['interval'], capacity, 1, Number.MAX_SAFE_INTEGER);
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 20); // direct-table budget: state <= 64 B/page
     this.cls = new Uint8Array(capacity);
     this.members = new Int32Array(4 * capacity);
     this.posOf = new Int32Array(capacity);
@@ -60,6 +60,11 @@ class NruPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes + this.cls.byteLength + this.members.byteLength + this.posOf.byteLength;
   }
 
   /** Class (0-3) of the page `key`, or -1 if not resident (tests). */

@@ -30,7 +30,7 @@ export class NextUseHeapPolicy implements CachePolicy {
     checkParams(this.name, opts, []);
     this.capacity = capacity;
     this.sign = flavour.farthest ? 1 : -1;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 24); // direct-table budget: state <= 64 B/page
     this.prio = new Float64Array(capacity);
     this.heap = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
@@ -52,6 +52,11 @@ export class NextUseHeapPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes + this.prio.byteLength + this.heap.byteLength + this.pos.byteLength;
   }
 
   private miss(key: number, p: number): void {

@@ -17,7 +17,7 @@ class RandPolicy implements CachePolicy {
     checkCapacity('rand', capacity);
     checkParams('rand', opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity);
+    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
     this.rng = new Prng(opts.seed);
   }
 
@@ -29,6 +29,11 @@ class RandPolicy implements CachePolicy {
 
   size(): number {
     return this.used;
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.index.maxBytes;
   }
 
   private miss(key: number): void {

@@ -89,6 +89,15 @@ describe('lab/policies: hand-computed cases', () => {
     for (const name of policyNames()) assert.equal(misses(name, 8, big), 5, name);
   });
 
+  it('keeps its state within 64 bytes per resident page (caches of 1000 pages and more)', () => {
+    for (const name of policyNames()) {
+      for (const cap of [1000, 4096, 10000, 100000, 1 << 20]) {
+        const p = createPolicy(name, cap) as CachePolicy & { stateBytes(): number };
+        assert.ok(p.stateBytes() / cap <= 64, `${name} ${cap}: ${p.stateBytes() / cap} B/page`);
+      }
+    }
+  });
+
   it('rejects unknown policies, bad sizes and bad parameters with one clear message', () => {
     assert.throws(() => createPolicy('lruu', 10), { message: /^unknown policy 'lruu' \(known: fifo, lru,/ });
     assert.throws(() => createPolicy('lru', 0), PolicyError);
