@@ -30,7 +30,8 @@ if (policyName !== 'none') {
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   sampleHeap();
-  out = { requests: r.requests, misses: r.misses, wall, cpu: (cpu.user + cpu.system) / 1e6 };
+  const stateBytes = (policy as { stateBytes?: () => number }).stateBytes?.() ?? 0;
+  out = { requests: r.requests, misses: r.misses, wall, cpu: (cpu.user + cpu.system) / 1e6, stateBytes };
 }
 out.rssKiB = process.resourceUsage().maxRSS;
 out.heapPeak = heapPeak;
