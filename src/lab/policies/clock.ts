@@ -11,6 +11,9 @@
 // slots and "move the tail to the head" is "advance the hand".
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { SlotIndex } from '../slot_index.js';
+
+// Direct-table bytes per slot: 64 minus the rest of the state (keyOf 8 + chain 4 + bucket heads <= 8 + counter 1).
+const BUDGET = 40;
 import { checkCapacity, checkParams, intParam } from '../params.js';
 
 export class ClockPolicy implements CachePolicy {
@@ -32,7 +35,7 @@ export class ClockPolicy implements CachePolicy {
     this.capacity = capacity;
     this.max = 2 ** bits - 1;
     this.initial = flavour.insertReferenced ? 1 : 0;
-    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
+    this.index = new SlotIndex(capacity, BUDGET); // direct-table budget: state <= 64 B/page
     this.count = new Uint8Array(capacity);
   }
 

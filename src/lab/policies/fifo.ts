@@ -4,6 +4,9 @@
 // Matches libCacheSim's FIFO exactly (golden test).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { SlotIndex } from '../slot_index.js';
+
+// Direct-table bytes per slot: 64 minus the rest of the state (keyOf 8 + chain 4 + bucket heads <= 8).
+const BUDGET = 44;
 import { checkCapacity, checkParams } from '../params.js';
 
 class FifoPolicy implements CachePolicy {
@@ -17,7 +20,7 @@ class FifoPolicy implements CachePolicy {
     checkCapacity('fifo', capacity);
     checkParams('fifo', opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
+    this.index = new SlotIndex(capacity, BUDGET); // direct-table budget: state <= 64 B/page
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {

@@ -5,6 +5,9 @@
 // Matches libCacheSim's LRU exactly (golden test on three traces x six sizes).
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { SlotIndex } from '../slot_index.js';
+
+// Direct-table bytes per slot: 64 minus the rest of the state (keyOf 8 + chain 4 + bucket heads <= 8 + links 8).
+const BUDGET = 36;
 import { checkCapacity, checkParams } from '../params.js';
 
 /** LRU, and MRU with flavour.evictMostRecent (same list, other end). */
@@ -26,7 +29,7 @@ export class LruPolicy implements CachePolicy {
     checkCapacity(name, capacity);
     checkParams(name, opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
+    this.index = new SlotIndex(capacity, BUDGET); // direct-table budget: state <= 64 B/page
     this.link = new Int32Array(2 * capacity);
   }
 

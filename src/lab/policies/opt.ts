@@ -30,7 +30,7 @@ export class NextUseHeapPolicy implements CachePolicy {
     checkParams(this.name, opts, []);
     this.capacity = capacity;
     this.sign = flavour.farthest ? 1 : -1;
-    this.index = new SlotIndex(capacity, 24); // direct-table budget: state <= 64 B/page
+    this.index = new SlotIndex(capacity, 28); // direct-table budget: state <= 64 B/page
     this.prio = new Float64Array(capacity);
     this.heap = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);

@@ -3,6 +3,9 @@
 // 0..capacity-1 and a victim is a slot number drawn with Prng.nextInt.
 import type { CachePolicy, PolicyOptions } from '../policy.js';
 import { SlotIndex } from '../slot_index.js';
+
+// Direct-table bytes per slot: 64 minus the rest of the state (keyOf 8 + chain 4 + bucket heads <= 8).
+const BUDGET = 44;
 import { checkCapacity, checkParams } from '../params.js';
 import { Prng } from '../prng.js';
 
@@ -17,7 +20,7 @@ class RandPolicy implements CachePolicy {
     checkCapacity('rand', capacity);
     checkParams('rand', opts, []);
     this.capacity = capacity;
-    this.index = new SlotIndex(capacity, 32); // direct-table budget: state <= 64 B/page
+    this.index = new SlotIndex(capacity, BUDGET); // direct-table budget: state <= 64 B/page
     this.rng = new Prng(opts.seed);
   }
 

@@ -91,7 +91,7 @@ describe('lab/policies: hand-computed cases', () => {
 
   it('keeps its state within 64 bytes per resident page (caches of 1000 pages and more)', () => {
     for (const name of policyNames()) {
-      for (const cap of [1000, 4096, 10000, 100000, 1 << 20]) {
+      for (const cap of [1000, 4096, 4097, 10000, 65537, 100000, 1 << 20]) {
         const p = createPolicy(name, cap) as CachePolicy & { stateBytes(): number };
         assert.ok(p.stateBytes() / cap <= 64, `${name} ${cap}: ${p.stateBytes() / cap} B/page`);
       }
