@@ -64,6 +64,7 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
     if (opts.offline && !b.nextUse) {
       buffered = append(buffered, b);
       requests += n;
+      opts.onProgress?.(requests);
       continue;
     }
     if (opts.offline) {
