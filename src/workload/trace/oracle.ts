@@ -34,7 +34,7 @@ export function openOracle(path: string, opts: ReadOptions = {}): OracleReader {
   let folded = 0;
   let zero = 0;
   async function* batches(): AsyncGenerator<RefBatch> {
-    const input = new BinaryInput(path, { gzip: opts.gzip, counter });
+    const input = await BinaryInput.open(path, { gzip: opts.gzip, counter });
     const raw = new Uint8Array(BATCH_RECORDS * ORACLE_RECORD_BYTES);
     const u32 = new Uint32Array(raw.buffer);
     const i32 = new Int32Array(raw.buffer);
