@@ -105,8 +105,8 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
  * not yet seen (the first eviction, the first hashed key) then throws the
  * optimised code away and recompiles it, several times over the first
  * million references. Having seen every path once, it compiles them once.
- * Measured on the 10 M Zipf trace: about +20% requests/s for LRU, for about
- * 10 ms spent here.
+ * Measured with LRU on the 10 M Zipf trace, in a loop over ids already in
+ * memory: 33-36 M requests/s without, 40 with, for about 10 ms spent here.
  */
 export function warmUp(create: () => CachePolicy, keys: 'ids' | 'pages'): void {
   const policy = create();
