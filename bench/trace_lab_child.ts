@@ -23,7 +23,6 @@ if (policyName !== 'none') {
   let batches = 0;
   const r = await replay(reader, policy, {
     offline: isOfflinePolicy(policyName),
-    warmUp: () => createPolicy(policyName, 256, { seed: 1 }),
     onProgress: () => {
       if (++batches % 16 === 0) sampleHeap();
     },

@@ -10,7 +10,6 @@ import { computeNextUse } from './next_use.js';
 import { REF_STORE, type RefBatch } from '../workload/trace/ref.js';
 import type { TraceReader } from '../workload/trace/reader.js';
 import { TraceError } from '../workload/trace/errors.js';
-import { Prng } from './prng.js';
 
 export interface ReplayResult {
   requests: number;
@@ -22,11 +21,6 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** The policy reads next-use times (isOfflinePolicy). */
   offline?: boolean;
-  /**
-   * Makes a small throwaway instance of the same policy to warm the JIT up on
-   * before the trace (see warmUp). Online policies only.
-   */
-  warmUp?: () => CachePolicy;
   /** Called after each batch with the requests replayed so far. */
   onProgress?: (requests: number) => void;
 }
@@ -65,13 +59,8 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
   let misses = 0;
   let writes = 0;
   let buffered: { keys: Float64Array; kind: Uint8Array; n: number } | null = null;
-  let warm = !opts.offline && opts.warmUp !== undefined;
   for await (const b of reader.batches()) {
     const n = b.length;
-    if (warm) {
-      warmUp(opts.warmUp!, b.id ? 'ids' : 'pages');
-      warm = false;
-    }
     if (opts.offline && !b.nextUse) {
       buffered = append(buffered, b);
       requests += n;
@@ -95,37 +84,6 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
     opts.onProgress?.(requests);
   }
   return { requests, misses, writes };
-}
-
-/**
- * Runs about 300,000 synthetic references (fill, hits, evictions, small and
- * large keys) through a throwaway policy from `create`, in the same loop the
- * trace will use (`keys`: dense u32 ids or page numbers). Why: V8 optimises a
- * policy's methods early, while the cache is still filling; every path it has
- * not yet seen (the first eviction, the first hashed key) then throws the
- * optimised code away and recompiles it, several times over the first
- * million references. Having seen every path once, it compiles them once.
- * Measured with LRU on the 10 M Zipf trace, in a loop over ids already in
- * memory: 33-36 M requests/s without, 40 with, for about 10 ms spent here.
- */
-export function warmUp(create: () => CachePolicy, keys: 'ids' | 'pages'): void {
-  const policy = create();
-  const rng = new Prng(12345);
-  const n = 300_000;
-  const kind = new Uint8Array(n);
-  const cap = policy.capacity;
-  if (keys === 'ids') {
-    const ids = new Uint32Array(n);
-    for (let i = 0; i < n; i++) ids[i] = rng.nextInt(3) < 2 ? rng.nextInt(cap + cap) : rng.nextInt(1 << 24);
-    runIds(policy, ids, kind, n, 0);
-  } else {
-    const pages = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const r = rng.nextInt(4);
-      pages[i] = r < 2 ? rng.nextInt(cap + cap) : r === 2 ? rng.nextInt(1 << 24) : 2 ** 32 + rng.nextInt(1 << 24);
-    }
-    runPages(policy, pages, kind, n, 0);
-  }
 }
 
 function checkNextUse(reader: TraceReader, b: RefBatch, before: number): void {

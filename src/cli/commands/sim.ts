@@ -8,7 +8,6 @@ import { asInputError, inputOptions, openInput, progressTotal, type InputFlags }
 import { startProgress } from '../progress.js';
 import { createPolicy, isOfflinePolicy, policyNames } from '../../lab/policies/index.js';
 import { replay } from '../../lab/replay.js';
-import type { CachePolicy } from '../../lab/policy.js';
 
 interface SimFlags extends InputFlags {
   policy: string;
@@ -67,8 +66,7 @@ export function register(program: Command): void {
     const t0 = performance.now();
     let result;
     try {
-      const warmUp = (): CachePolicy => createPolicy(flags.policy, 256, { seed, params });
-      result = await replay(reader, policy, { offline, warmUp, onProgress: (n) => progress.update(done() < 0 ? n : done(), n) });
+      result = await replay(reader, policy, { offline, onProgress: (n) => progress.update(done() < 0 ? n : done(), n) });
     } catch (e) {
       throw asInputError(e);
     } finally {
