@@ -34,9 +34,10 @@ export class TextParser implements LineParser {
     const cap = batch.addr.length;
     const addrs = batch.addr;
     const pages = batch.page;
-    const kinds = batch.kind;
     const isPage = this.scale === PAGE;
-    let n = batch.length;
+    const first = batch.length;
+    let n = first;
+    let line = this.line;
     while (pos < end && n < cap) {
       // Fast path: the whole line is a decimal number without a leading zero.
       const start = pos;
@@ -53,7 +54,7 @@ export class TextParser implements LineParser {
         }
         if (c === NL && v <= MAX_EXACT) {
           pos++;
-          this.line++;
+          line++;
           if (isPage) {
             pages[n] = v;
             addrs[n] = v * PAGE;
@@ -61,15 +62,19 @@ export class TextParser implements LineParser {
             addrs[n] = v;
             pages[n] = Math.floor(v / PAGE);
           }
-          kinds[n] = REF_LOAD;
           n++;
           continue;
         }
       }
       batch.length = n;
+      this.line = line;
       pos = this.slowLine(buf, start, batch);
+      line = this.line;
       n = batch.length;
     }
+    this.line = line;
+    // Every text reference is a load; one fill beats a store per line.
+    batch.kind.fill(REF_LOAD, first, n);
     batch.length = n;
     return pos;
   }
@@ -112,7 +117,6 @@ export class TextParser implements LineParser {
       batch.addr[n] = v;
       batch.page[n] = Math.floor(v / PAGE);
     }
-    batch.kind[n] = REF_LOAD;
     return pos + 1;
   }
 
