@@ -47,12 +47,15 @@ export async function openInput(path: string, flags: InputFlags, extra: { pages?
     if (!st.isFile()) throw new InputError(`${path}: not a file`);
     return await openTrace(path, { format, unit, column: flags.column, header: flags.header, skipBad: flags.skipBad, pages: extra.pages });
   } catch (e) {
-    throw asInputError(e);
+    throw asInputError(e, path);
   }
 }
 
-/** Maps reader, policy and file-system errors to InputError; anything else passes through. */
-export function asInputError(e: unknown): unknown {
+/**
+ * Maps reader, policy and file-system errors to InputError; anything else
+ * passes through. `path` names the input in messages that lack it (zlib's).
+ */
+export function asInputError(e: unknown, path?: string): unknown {
   if (e instanceof InputError) return e;
   if (e instanceof TraceError || e instanceof PolicyError || e instanceof RangeError) return new InputError(e.message);
   const err = e as NodeJS.ErrnoException;
@@ -60,7 +63,7 @@ export function asInputError(e: unknown): unknown {
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.code;
     return new InputError(`${err.path}: ${why}`);
   }
-  if (err && typeof err.code === 'string' && err.code.startsWith('Z_')) return new InputError(`corrupt gzip input (${err.message})`);
+  if (err && typeof err.code === 'string' && err.code.startsWith('Z_')) return new InputError(`${path ?? 'input'}: corrupt gzip data (${err.message})`);
   return e;
 }
 

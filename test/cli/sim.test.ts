@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { mmsim, mmsimProcess } from './helpers.js';
 import { tmpFile } from '../workload/trace/helpers.js';
 
@@ -44,13 +45,15 @@ describe('cli/sim', () => {
     assert.equal((JSON.parse(s.stdout) as { skipped: number }).skipped, 1);
   });
 
-  it('gives one clear line for an empty trace, a zero size, an unknown policy and a missing file', async () => {
+  it('gives one clear line for an empty trace, a zero size, an unknown policy, a missing file, cut gzip', async () => {
     const empty = tmpFile('empty.txt', '');
+    const cut = tmpFile('cut.txt.gz', gzipSync(Buffer.from(Array.from({ length: 20000 }, (_, i) => `${(i * 7919) % 10007}\n`).join(''))).subarray(0, 2000));
     const cases: Array<[string[], string]> = [
       [['sim', empty, '-p', 'lru', '-s', '4'], `mmsim: ${empty}: empty trace (no references)\n`],
       [['sim', empty, '-p', 'lru', '-s', '0'], "mmsim: --size must be a positive integer, got '0'\n"],
       [['sim', empty, '-p', 'nope', '-s', '4'], "mmsim: unknown policy 'nope' (known: fifo, lru, mru, rand, opt, unopt, clock, clock-hand, nru, lfu)\n"],
       [['sim', '/no/such/trace', '-p', 'lru', '-s', '4'], 'mmsim: /no/such/trace: no such file\n'],
+      [['sim', cut, '-p', 'lru', '-s', '4'], `mmsim: ${cut}: corrupt gzip data (unexpected end of file)\n`],
       [['sim', empty, '-p', 'lru', '-s', '4', '--format', 'xml'], "mmsim: --format must be one of lackey, text, ostep, csv, oracle, mmsim, got 'xml'\n"],
     ];
     for (const [args, err] of cases) {

@@ -68,7 +68,7 @@ export function register(program: Command): void {
     try {
       result = await replay(reader, policy, { offline, onProgress: (n) => progress.update(done() < 0 ? n : done(), n) });
     } catch (e) {
-      throw asInputError(e);
+      throw asInputError(e, trace);
     } finally {
       progress.stop();
     }

@@ -100,7 +100,7 @@ async function convert(input: string, output: string, flags: ConvertFlags): Prom
   } catch (e) {
     progress.stop();
     await sink.abort();
-    throw asInputError(e);
+    throw asInputError(e, input);
   }
 }
 
@@ -119,7 +119,7 @@ async function stats(file: string, flags: InputFlags & { json?: boolean; quiet?:
   try {
     st = await traceStats(reader, (n) => progress.update(done() < 0 ? n : done(), n));
   } catch (e) {
-    throw asInputError(e);
+    throw asInputError(e, file);
   } finally {
     progress.stop();
   }
@@ -135,7 +135,7 @@ async function stats(file: string, flags: InputFlags & { json?: boolean; quiet?:
   const lines = [
     `trace       ${file} (${reader.format})`,
     `requests    ${st.requests}`,
-    `footprint   ${st.footprint} pages (${((st.footprint * 4096) / 2 ** 20).toFixed(1)} MiB)`,
+    `footprint   ${st.footprint} pages (${st.footprint < 256 ? `${st.footprint * 4} KiB` : `${((st.footprint * 4096) / 2 ** 20).toFixed(1)} MiB`})`,
     `pages       ${st.minPage} .. ${st.maxPage}`,
     `kinds       I ${st.instr}  L ${st.loads}  S ${st.stores}  M ${st.modifies}`,
     '',
