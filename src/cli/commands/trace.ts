@@ -1,5 +1,6 @@
 // `mmsim trace convert | stats | gen`: moving traces between formats, looking
-// at them, and making synthetic ones. Conversions stream in constant memory,
+// at them, and making synthetic ones. (`replay`, the default subcommand, is in
+// trace_replay.ts.) Conversions stream in constant memory,
 // except when the output stores next-use times (oracleGeneral, mmsim
 // --next-use), which need the whole trace for a backward pass.
 import type { Command } from 'commander';
@@ -14,6 +15,7 @@ import { newRefBatch, type RefBatch } from '../../workload/trace/ref.js';
 import { traceStats } from '../../workload/trace/stats.js';
 import { computeNextUse } from '../../lab/next_use.js';
 import { zipfBatches } from '../../workload/synthetic.js';
+import { registerReplay } from './trace_replay.js';
 import type { TraceFormat, TraceReader } from '../../workload/trace/reader.js';
 
 interface ConvertFlags extends InputFlags {
@@ -179,7 +181,8 @@ async function genZipf(flags: GenFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const trace = program.command('trace').description('convert, inspect and generate memory-reference traces');
+  const trace = program.command('trace').description('replay (default), convert, inspect and generate memory-reference traces');
+  registerReplay(trace); // `mmsim trace FILE` = `mmsim trace replay FILE` (hardware model)
 
   const conv = trace
     .command('convert')
