@@ -5,7 +5,8 @@ import { register as kernel } from './kernel.js';
 import { register as ostep } from './ostep.js';
 import { register as proc } from './proc.js';
 import { register as run } from './run.js';
+import { register as sim } from './sim.js';
 import { register as tour } from './tour.js';
-import { register as trace } from './trace_replay_dev.js';
+import { register as trace } from './trace.js';
 
-export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, ostep];
+export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, sim, ostep];

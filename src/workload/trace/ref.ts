@@ -9,7 +9,7 @@ export const REF_STORE = 2;
 export const REF_MODIFY = 3;
 
 /** Records per batch that the readers fill before yielding. */
-export const BATCH_RECORDS = 65536;
+export const BATCH_RECORDS = 8192;
 
 export interface RefBatch {
   /** Number of valid entries in the arrays below. */
