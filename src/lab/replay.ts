@@ -23,6 +23,8 @@ export interface ReplayOptions {
   offline?: boolean;
   /** Called after each batch with the requests replayed so far. */
   onProgress?: (requests: number) => void;
+  /** Give the policy page numbers even where the trace has dense ids (needsPageKeys). */
+  pageKeys?: boolean;
 }
 
 function runIds(p: CachePolicy, ids: Uint32Array, kind: Uint8Array, n: number, t0: number): number {
@@ -69,8 +71,8 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
     }
     if (opts.offline) {
       checkNextUse(reader, b, requests);
-      misses += runFuture(policy, b.id ?? b.page, b.kind, b.nextUse!, n, requests);
-    } else if (b.id) misses += runIds(policy, b.id, b.kind, n, requests);
+      misses += runFuture(policy, opts.pageKeys ? b.page : (b.id ?? b.page), b.kind, b.nextUse!, n, requests);
+    } else if (b.id && !opts.pageKeys) misses += runIds(policy, b.id, b.kind, n, requests);
     else misses += runPages(policy, b.page, b.kind, n, requests);
     writes += countWrites(b.kind, n);
     requests += n;

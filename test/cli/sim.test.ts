@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { policyNames } from '../../src/lab/policies/index.js';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { mmsim, mmsimProcess } from './helpers.js';
@@ -51,7 +52,7 @@ describe('cli/sim', () => {
     const cases: Array<[string[], string]> = [
       [['sim', empty, '-p', 'lru', '-s', '4'], `mmsim: ${empty}: empty trace (no references)\n`],
       [['sim', empty, '-p', 'lru', '-s', '0'], "mmsim: --size must be a positive integer, got '0'\n"],
-      [['sim', empty, '-p', 'nope', '-s', '4'], "mmsim: unknown policy 'nope' (known: fifo, lru, mru, rand, opt, unopt, clock, clock-hand, nru, lfu)\n"],
+      [['sim', empty, '-p', 'nope', '-s', '4'], `mmsim: unknown policy 'nope' (known: ${policyNames().join(', ')})\n`],
       [['sim', '/no/such/trace', '-p', 'lru', '-s', '4'], 'mmsim: /no/such/trace: no such file\n'],
       [['sim', cut, '-p', 'lru', '-s', '4'], `mmsim: ${cut}: corrupt gzip data (unexpected end of file)\n`],
       [['sim', empty, '-p', 'lru', '-s', '4', '--format', 'xml'], "mmsim: --format must be one of lackey, text, ostep, csv, oracle, mmsim, got 'xml'\n"],

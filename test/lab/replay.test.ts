@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { replay } from '../../src/lab/replay.js';
-import { createPolicy, isOfflinePolicy, policyNames } from '../../src/lab/policies/index.js';
+import { createPolicy, isOfflinePolicy, needsPageKeys, policyNames } from '../../src/lab/policies/index.js';
 import { openSink } from '../../src/workload/trace/sink.js';
 import { openTrace } from '../../src/workload/trace/open.js';
 import { newRefBatch, REF_STORE } from '../../src/workload/trace/ref.js';
@@ -31,9 +31,10 @@ describe('lab/replay', () => {
     const oracle = await writeTrace('r.oracleGeneral', 'oracle');
     for (const name of policyNames()) {
       const offline = isOfflinePolicy(name);
-      const a = await replay(await openTrace(text), createPolicy(name, 500, { seed: 2 }), { offline });
-      const b = await replay(await openTrace(bin), createPolicy(name, 500, { seed: 2 }), { offline });
-      const c = await replay(await openTrace(oracle), createPolicy(name, 500, { seed: 2 }), { offline });
+      const pageKeys = needsPageKeys(name);
+      const a = await replay(await openTrace(text), createPolicy(name, 500, { seed: 2 }), { offline, pageKeys });
+      const b = await replay(await openTrace(bin, { pages: pageKeys }), createPolicy(name, 500, { seed: 2 }), { offline, pageKeys });
+      const c = await replay(await openTrace(oracle, { pages: pageKeys }), createPolicy(name, 500, { seed: 2 }), { offline, pageKeys });
       assert.equal(a.requests, 30000);
       assert.equal(b.misses, a.misses, name);
       assert.equal(c.misses, a.misses, name);

@@ -6,7 +6,7 @@ import { io } from '../io.js';
 import { InputError } from '../errors.js';
 import { asInputError, inputOptions, openInput, progressTotal, type InputFlags } from '../trace_input.js';
 import { startProgress } from '../progress.js';
-import { createPolicy, isOfflinePolicy, policyNames } from '../../lab/policies/index.js';
+import { createPolicy, isOfflinePolicy, needsPageKeys, policyNames } from '../../lab/policies/index.js';
 import { replay } from '../../lab/replay.js';
 
 interface SimFlags extends InputFlags {
@@ -59,14 +59,15 @@ export function register(program: Command): void {
     } catch (e) {
       throw asInputError(e);
     }
-    const reader = await openInput(trace, flags);
+    const pageKeys = needsPageKeys(flags.policy);
+    const reader = await openInput(trace, flags, { pages: pageKeys });
     const offline = isOfflinePolicy(flags.policy);
     const { total, done } = await progressTotal(reader);
     const progress = startProgress({ total, quiet: flags.quiet ?? false, label: 'sim' });
     const t0 = performance.now();
     let result;
     try {
-      result = await replay(reader, policy, { offline, onProgress: (n) => progress.update(done() < 0 ? n : done(), n) });
+      result = await replay(reader, policy, { offline, pageKeys, onProgress: (n) => progress.update(done() < 0 ? n : done(), n) });
     } catch (e) {
       throw asInputError(e, trace);
     } finally {

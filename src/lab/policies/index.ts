@@ -18,6 +18,8 @@ interface Entry {
   create: PolicyFactory;
   /** Needs each reference's next-use time (offline policies). */
   offline?: boolean;
+  /** Hashes its keys, so it must see the trace's page numbers, not dense ids. */
+  pageKeys?: boolean;
 }
 
 const POLICIES: Record<string, Entry> = {
@@ -31,7 +33,7 @@ const POLICIES: Record<string, Entry> = {
   'clock-hand': { create: createClockHand },
   nru: { create: createNru },
   lfu: { create: createLfu },
-  ...Object.fromEntries(Object.entries(advancedPolicies).map(([n, create]) => [n, { create }])),
+  ...Object.fromEntries(Object.entries(advancedPolicies).map(([n, create]) => [n, { create, pageKeys: n === 'wtinylfu' }])),
 };
 
 /** Other names for the same policies (libCacheSim's and the textbooks'). */
@@ -76,6 +78,14 @@ export function policyNames(): string[] {
 /** Alias -> canonical name pairs, for help text. */
 export function policyAliases(): Record<string, string> {
   return { ...ALIASES };
+}
+
+/**
+ * True if the policy's decisions depend on key values (W-TinyLFU hashes
+ * them, as libCacheSim does): it must replay page numbers, not dense ids.
+ */
+export function needsPageKeys(name: string): boolean {
+  return lookup(name)?.pageKeys === true;
 }
 
 /** True if the policy needs next-use times (OPT, UNOPT). Unknown names: false. */
