@@ -66,6 +66,8 @@ export function dupMm(k: Kernel, old: Mm): Mm | number {
       }
     }
   }
+  // The parent's PTEs lost write permission: its whole TLB is flushed once.
+  k.tlb.flushMm(old);
   mm.hiwaterRss = mm.rssPages;
   mm.hiwaterVm = mm.totalVm;
   return mm;

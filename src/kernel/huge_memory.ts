@@ -208,6 +208,13 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   const mm = vma.mm;
   const p = k.pages;
   k.vmstat.add(VM.thp_split_pmd, 1);
+  // Find the address the PMD maps (the entry does not say) for the range flush.
+  for (let a = roundDown(vma.start, PMD_SIZE); a < vma.end; a += PMD_SIZE) {
+    if (pmdLookup(k, mm, a) === pmdE) {
+      k.tlb.flushRange(mm, a, a + PMD_SIZE, false);
+      break;
+    }
+  }
   if (vma.kind !== 'anon' && !(f & PTE_SPECIAL)) {
     pt.set(pmdTable, slot, 0, 0);
     removeRmapPmd(k, head);

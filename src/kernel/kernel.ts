@@ -22,6 +22,7 @@ import { DEFAULT_MAX_MAP_COUNT } from './vma.js';
 import { Vmstat } from './vmstat.js';
 import { checkInvariants } from './invariants.js';
 import { swapon, type SwapInfo } from './swapfile.js';
+import { CountingTlbFlush, type TlbFlushHooks } from './tlbflush.js';
 import { workingsetRefault } from './workingset.js';
 
 export class Kernel {
@@ -86,6 +87,8 @@ export class Kernel {
   readonly oomKills: OomKill[] = [];
   /** The task on whose behalf the kernel is running (current). */
   current: Task | null = null;
+  /** TLB maintenance requests go here (tlbflush.ts); the hardware model installs its own. */
+  tlb: TlbFlushHooks = new CountingTlbFlush();
   /** OOM victims whose memory is reaped once their current fault has unwound. */
   readonly pendingReap: Task[] = [];
   hugetlbTotalPages = 0;

@@ -267,6 +267,8 @@ function wpPageCopy(k: Kernel, vmf: VmFault, e: number, oldPfn: number): number 
   if (vma.flags & VM_WRITE) flags |= PTE_RW;
   addNewAnonRmap(k, pfn, vma, vmf.address, false);
   lruAddVma(k, pfn, vma);
+  // ptep_clear_flush(): the old translation goes from every TLB before the new one is set.
+  k.tlb.flushPage(mm, vmf.address);
   if (oldPfn !== NO_PFN) {
     const oldHead = k.pages.folioOf(oldPfn);
     removeRmapPte(k, oldPfn);
@@ -634,6 +636,8 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
     }
     a = next;
   }
+  // tlb_finish_mmu(): one ranged flush for everything unmapped.
+  k.tlb.flushRange(mm, start, end, reclaimPt);
 }
 
 /**

@@ -119,6 +119,7 @@ function mprotectFixup(k: Kernel, task: Task, vma: Vma, start: number, end: numb
   v.flags = newFlags;
   vmaSetPageProt(v);
   changeProtection(k, v, start, end);
+  k.tlb.flushRange(mm, start, end, false);
   if (old & VM_ACCOUNT && !(newFlags & VM_ACCOUNT)) vmUnacctMemory(k, nrpages);
   if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED)) === VM_LOCKED && newFlags & VM_WRITE) populateVmaPageRange(k, task, v, start, end);
   vmStatAccount(mm, old, -nrpages);

@@ -35,7 +35,10 @@ export function folioMkclean(k: Kernel, head: number): void {
         return;
       }
       const e = pt.val[pmdE]! * ENTRIES + (Math.floor(addr / 4096) & 511);
-      if (ptePresent(pt.flags[e]!) && pt.val[e] === head + i) pt.flags[e] = pt.flags[e]! & ~(PTE_DIRTY | PTE_RW);
+      if (ptePresent(pt.flags[e]!) && pt.val[e] === head + i) {
+        pt.flags[e] = pt.flags[e]! & ~(PTE_DIRTY | PTE_RW);
+        k.tlb.flushPage(vma.mm, addr);
+      }
     });
   }
 }

@@ -193,6 +193,7 @@ export function tryToUnmap(k: Kernel, head: number): boolean {
         return;
       }
       if (f & PTE_DIRTY) p.flags[head] |= PG_dirty;
+      k.tlb.flushPage(mm, addr);
       if (p.flags[head]! & PG_anon) {
         // The PTE becomes a swap entry; exclusive pages keep that knowledge.
         const entry = p.swap[pfn]!;
