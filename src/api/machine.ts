@@ -12,6 +12,7 @@ import { errnoName } from '../kernel/errno.js';
 import { DEFAULT_IMAGE, execve, sysBrk, type ProgramImage } from '../kernel/exec.js';
 import { createFile, fadviseDontneed, fsync, openFile, preadByte, truncateFile, unlinkFile } from '../kernel/file_io.js';
 import { Kernel } from '../kernel/kernel.js';
+import { bootMinFreeKbytes } from '../kernel/page_alloc.js';
 import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../kernel/machine.js';
 import { sysMadvise, type Advice } from '../kernel/madvise.js';
 import { ACCESS_OOM, ACCESS_SIGBUS } from '../kernel/memory.js';
@@ -36,6 +37,12 @@ import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../kernel/mremap.js';
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, sysMsync } from '../kernel/msync.js';
 import type { Task } from '../kernel/task.js';
 import { procMeminfo, procVmstat } from '../report/proc_meminfo.js';
+import { procPressure } from '../report/proc_pressure.js';
+import type { CostModel } from '../kernel/clock.js';
+import { memcgAttach, memcgCreate } from '../kernel/memcontrol.js';
+import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../kernel/oom_kill.js';
+import { procSwaps, swapon } from '../kernel/swapfile.js';
+import { sleepMs, sysctlWrite, sysSwapoff } from '../kernel/sysctl.js';
 import { pagemapCode } from '../report/proc_pid_pagemap.js';
 import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../report/proc_pid_smaps.js';
 import { procPidStatm, procPidStatus } from '../report/proc_pid_status.js';
@@ -65,6 +72,28 @@ export interface MachineOptions {
   faultAroundKb?: number;
   readAheadKb?: number;
   minFreeKbytes?: number;
+  /** What simulated events cost, in ns (kernel/clock.ts); unset fields keep the measured defaults. */
+  costs?: Partial<CostModel>;
+}
+
+/** A memory cgroup's limits (cgroup v1 memory controller). */
+export interface CgroupOptions {
+  /** memory.limit_in_bytes. */
+  limit: Size;
+  /** memory.memsw.limit_in_bytes (memory + swap); unlimited by default. */
+  memsw?: Size;
+  /** memory.swappiness (default 60). */
+  swappiness?: number;
+}
+
+/** A memory cgroup's counters, in kB as memory.*_in_bytes / 1024. */
+export interface CgroupStat {
+  usageKb: number;
+  maxUsageKb: number;
+  limitKb: number;
+  memswUsageKb: number;
+  failcnt: number;
+  oomKill: number;
 }
 
 /** A system call failed: `errno` is its symbolic name (ENOMEM, EINVAL...). */
@@ -144,9 +173,91 @@ export class Machine {
     if (opts.thpZeroPage !== undefined) cfg.thpZeroPage = opts.thpZeroPage;
     if (opts.faultAroundKb !== undefined) cfg.faultAroundKb = opts.faultAroundKb;
     if (opts.readAheadKb !== undefined) cfg.readAheadKb = opts.readAheadKb;
-    if (opts.minFreeKbytes !== undefined) cfg.minFreeKbytes = opts.minFreeKbytes;
+    // Without minFreeKbytes, the kernel computes it at boot from the RAM size.
+    cfg.minFreeKbytes = opts.minFreeKbytes ?? bootMinFreeKbytes(cfg.memtotalKb, cfg.thp !== 'never');
     if (cfg.memtotalKb < 16384) throw new RangeError('memtotal must be at least 16M');
-    this.kernel = new Kernel(cfg);
+    this.kernel = new Kernel(cfg, opts.costs);
+  }
+
+  /** A file system call made from outside the simulated processes: its time passes all the same. */
+  private io<T>(fn: () => T): T {
+    const k = this.kernel;
+    k.clock.syscalls++;
+    try {
+      return fn();
+    } finally {
+      k.clock.settle(k);
+    }
+  }
+
+  /** Simulated time since boot, in ns (kernel/clock.ts). */
+  get now(): number {
+    // Accesses that did not fault are charged when the kernel next looks at the clock.
+    this.kernel.clock.settle(this.kernel);
+    return this.kernel.clock.nowNs;
+  }
+
+  /** /proc/pressure/memory or /proc/pressure/io. */
+  pressure(resource: 'memory' | 'io'): string {
+    this.kernel.clock.settle(this.kernel);
+    return procPressure(this.kernel, resource);
+  }
+
+  /** Everyone sleeps for `ms` milliseconds: kswapd, the flusher and PSI's averaging run meanwhile. */
+  sleep(ms: number): void {
+    sleepMs(this.kernel, ms);
+  }
+
+  /** Writes /proc/sys/vm/KEY (swappiness, overcommit_memory, min_free_kbytes, drop_caches, ...). */
+  sysctl(key: string, value: number): void {
+    check('sysctl', sysctlWrite(this.kernel, key, value));
+  }
+
+  /** Creates a swap file of `size` at `path` (on the ext4 disk) and swaps on it, optionally with a priority. */
+  swapon(path: string, size: Size, opts: { prio?: number } = {}): void {
+    const k = this.kernel;
+    if (k.fs.fsTypeOf(path) !== 'ext4') throw new SyscallError('swapon', 'EINVAL');
+    const pages = Math.floor(parseSize(size) / 4096);
+    createFile(k, path, pages, 0, 16);
+    const r = swapon(k, k.fs.resolve(path), pages, opts.prio);
+    if (typeof r === 'number') throw new SyscallError('swapon', errnoName(r));
+  }
+
+  /** swapoff(2): brings every swapped page back, then removes the area. */
+  swapoff(path: string): void {
+    check('swapoff', sysSwapoff(this.kernel, this.kernel.fs.resolve(path)));
+  }
+
+  /** /proc/swaps. */
+  swaps(): string {
+    return procSwaps(this.kernel);
+  }
+
+  /** Creates memory cgroup `name` with the given limits (or updates them). */
+  cgroup(name: string, opts: CgroupOptions): void {
+    const m = memcgCreate(this.kernel, name);
+    m.limit = Math.floor(parseSize(opts.limit) / 4096);
+    m.memswLimit = opts.memsw === undefined ? Infinity : Math.floor(parseSize(opts.memsw) / 4096);
+    m.swappiness = opts.swappiness ?? 60;
+  }
+
+  /** Cgroup `name`'s counters. */
+  cgstat(name: string): CgroupStat {
+    const m = this.kernel.memcgs.find((c) => c.name === name && c.id !== 0);
+    if (!m) throw new RangeError(`no memory cgroup '${name}'`);
+    return {
+      usageKb: m.usage * 4,
+      maxUsageKb: m.maxUsage * 4,
+      limitKb: m.limit === Infinity ? -1 : m.limit * 4,
+      memswUsageKb: m.memswUsage * 4,
+      failcnt: m.failcnt,
+      oomKill: m.oomKill,
+    };
+  }
+
+  /** The kernel log: one line per OOM kill, as the kernel prints it. */
+  dmesg(): string[] {
+    return [...this.kernel.dmesg];
   }
 
   /**
@@ -162,31 +273,31 @@ export class Machine {
 
   /** Creates (or replaces) a file of `pages` pages of byte `fill`, written `chunk` pages per write. */
   file(path: string, pages: number, opts: { fill?: number; chunk?: number } = {}): void {
-    createFile(this.kernel, path, pages, opts.fill ?? 7, opts.chunk ?? 1);
+    this.io(() => createFile(this.kernel, path, pages, opts.fill ?? 7, opts.chunk ?? 1));
   }
 
   /** truncate(2) to `bytes`. */
   truncate(path: string, bytes: number): void {
     const inode = this.kernel.fs.lookup(path);
     if (!inode) throw new SyscallError('truncate', 'ENOENT');
-    truncateFile(this.kernel, inode, bytes);
+    this.io(() => truncateFile(this.kernel, inode, bytes));
   }
 
   /** fsync(2) then posix_fadvise(DONTNEED): evicts the file's clean, unmapped cache pages. */
   dropcache(path: string): void {
     const inode = this.kernel.fs.lookup(path);
     if (!inode) throw new SyscallError('fadvise', 'ENOENT');
-    fadviseDontneed(this.kernel, inode);
+    this.io(() => fadviseDontneed(this.kernel, inode));
   }
 
   fsync(path: string): void {
     const inode = this.kernel.fs.lookup(path);
     if (!inode) throw new SyscallError('fsync', 'ENOENT');
-    fsync(this.kernel, inode);
+    this.io(() => fsync(this.kernel, inode));
   }
 
   unlink(path: string): void {
-    check('unlink', unlinkFile(this.kernel, path));
+    this.io(() => check('unlink', unlinkFile(this.kernel, path)));
   }
 
   /** The first byte of each of `count` pages of a file from `first`, read with pread(2); -1 past EOF. */
@@ -194,7 +305,9 @@ export class Machine {
     const f = openFile(this.kernel, path, false);
     if (typeof f === 'number') throw new SyscallError('open', errnoName(f));
     const out: number[] = [];
-    for (let i = first; i < first + count; i++) out.push(preadByte(this.kernel, f, i));
+    this.io(() => {
+      for (let i = first; i < first + count; i++) out.push(preadByte(this.kernel, f, i));
+    });
     return out;
   }
 
@@ -236,6 +349,24 @@ export class Process {
     return this.machine.kernel;
   }
 
+  /** Runs a system call as the kernel does: on behalf of this task, charged to the clock. */
+  private sys<T>(fn: () => T): T {
+    const k = this.k;
+    if (this.task.killed || this.task.exited) throw new SyscallError('syscall', 'ESRCH');
+    k.enter(this.task);
+    k.clock.syscalls++;
+    try {
+      return fn();
+    } finally {
+      k.leave();
+    }
+  }
+
+  /** True once the OOM killer has killed this process. */
+  get killed(): boolean {
+    return this.task.killed;
+  }
+
   /** Faults since the process started: minor (no I/O) and major. */
   get faults(): { minflt: number; majflt: number } {
     return { minflt: this.task.minFlt, majflt: this.task.majFlt };
@@ -252,42 +383,42 @@ export class Process {
       if (typeof f === 'number') throw new SyscallError('open', errnoName(f));
       file = f;
     } else flags |= MAP_ANONYMOUS;
-    return check('mmap', doMmap(this.k, this.task, { addr: o.addr ?? 0, len, prot: prot(o.prot), flags, file, offset: (o.offset ?? 0) * 4096 }));
+    return this.sys(() => check('mmap', doMmap(this.k, this.task, { addr: o.addr ?? 0, len, prot: prot(o.prot), flags, file, offset: (o.offset ?? 0) * 4096 })));
   }
 
   munmap(addr: number, length: Size): void {
-    check('munmap', doMunmap(this.k, this.task.mm!, addr, parseSize(length)));
+    this.sys(() => check('munmap', doMunmap(this.k, this.task.mm!, addr, parseSize(length))));
   }
 
   mprotect(addr: number, length: Size, p: ProtString): void {
-    check('mprotect', sysMprotect(this.k, this.task, addr, parseSize(length), prot(p)));
+    this.sys(() => check('mprotect', sysMprotect(this.k, this.task, addr, parseSize(length), prot(p))));
   }
 
   madvise(addr: number, length: Size, advice: Advice): void {
-    check('madvise', sysMadvise(this.k, this.task, addr, parseSize(length), advice));
+    this.sys(() => check('madvise', sysMadvise(this.k, this.task, addr, parseSize(length), advice)));
   }
 
   mlock(addr: number, length: Size): void {
-    check('mlock', sysMlock(this.k, this.task, addr, parseSize(length)));
+    this.sys(() => check('mlock', sysMlock(this.k, this.task, addr, parseSize(length))));
   }
 
   munlock(addr: number, length: Size): void {
-    check('munlock', sysMunlock(this.k, this.task, addr, parseSize(length)));
+    this.sys(() => check('munlock', sysMunlock(this.k, this.task, addr, parseSize(length))));
   }
 
   msync(addr: number, length: Size, mode: 'sync' | 'async' | 'invalidate' = 'sync'): void {
-    check('msync', sysMsync(this.k, this.task, addr, parseSize(length), mode === 'sync' ? MS_SYNC : mode === 'async' ? MS_ASYNC : MS_INVALIDATE));
+    this.sys(() => check('msync', sysMsync(this.k, this.task, addr, parseSize(length), mode === 'sync' ? MS_SYNC : mode === 'async' ? MS_ASYNC : MS_INVALIDATE)));
   }
 
   /** mremap(2); with `to` the mapping moves there (MREMAP_MAYMOVE|FIXED). Returns the new address. */
   mremap(addr: number, oldLength: Size, newLength: Size, to?: number): number {
     const flags = to === undefined ? 0 : MREMAP_MAYMOVE | MREMAP_FIXED;
-    return check('mremap', sysMremap(this.k, this.task, addr, parseSize(oldLength), parseSize(newLength), flags, to ?? 0));
+    return this.sys(() => check('mremap', sysMremap(this.k, this.task, addr, parseSize(oldLength), parseSize(newLength), flags, to ?? 0)));
   }
 
   /** brk(2): returns the new (or, on failure, unchanged) break. */
   brk(addr: number): number {
-    return sysBrk(this.k, this.task, addr);
+    return this.sys(() => sysBrk(this.k, this.task, addr));
   }
 
   /** The current program break. */
@@ -296,6 +427,7 @@ export class Process {
   }
 
   private access(addr: number, write: boolean): number {
+    this.k.clock.accesses++;
     const pfn = userAccess(this.k, this.task, addr, write);
     if (pfn < 0) throw new SignalError(-pfn === ACCESS_SIGBUS ? 'SIGBUS' : -pfn === ACCESS_OOM ? 'OOM' : 'SIGSEGV', addr);
     return pfn;
@@ -322,19 +454,41 @@ export class Process {
 
   /** fork(2): a child with a copy-on-write copy of this address space. */
   fork(name = this.task.comm): Process {
-    const t = this.k.fork(this.task, name);
+    const t = this.sys(() => this.k.fork(this.task, name));
     if (typeof t === 'number') throw new SyscallError('fork', errnoName(t));
     return new Process(this.machine, t);
   }
 
   /** execve(2) of a program image. */
   exec(image: Partial<ProgramImage> = {}): void {
-    check('execve', execve(this.k, this.task, { ...DEFAULT_IMAGE, ...image }));
+    this.sys(() => check('execve', execve(this.k, this.task, { ...DEFAULT_IMAGE, ...image })));
   }
 
   /** exit(2): the address space goes; the parent reaps the process. */
   exit(): void {
     this.k.exit(this.task);
+  }
+
+  /** Moves this process into memory cgroup `name`; later charges go there. */
+  join(cgroup: string): void {
+    const m = this.k.memcgs.find((c) => c.name === cgroup && c.id !== 0);
+    if (!m) throw new RangeError(`no memory cgroup '${cgroup}'`);
+    memcgAttach(this.k, this.task, m);
+  }
+
+  /** /proc/PID/oom_score_adj (-1000 exempts the process from the OOM killer). */
+  get oomScoreAdj(): number {
+    return this.task.oomScoreAdj;
+  }
+
+  set oomScoreAdj(v: number) {
+    if (!Number.isInteger(v) || v < OOM_SCORE_ADJ_MIN || v > OOM_SCORE_ADJ_MAX) throw new SyscallError('write oom_score_adj', 'EINVAL');
+    this.task.oomScoreAdj = v;
+  }
+
+  /** /proc/PID/oom_score, as the OOM killer would rate this process now. */
+  oomScore(): number {
+    return oomScore(this.k, this.task);
   }
 
   maps(): string {

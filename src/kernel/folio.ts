@@ -8,6 +8,7 @@ import { kswapdBalance, MAX_RECLAIM_RETRIES, tryToFreePages } from './vmscan.js'
 import { outOfMemory } from './oom_kill.js';
 import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
 import { VM } from './vmstat.js';
+import { Actor } from './clock.js';
 
 /**
  * __alloc_pages(): 2^order frames from `highestZone` down. The fast path
@@ -20,7 +21,10 @@ import { VM } from './vmstat.js';
 export function allocPages(k: Kernel, order: number, highestZone = ZONE_NORMAL): number {
   let pfn = k.buddy.alloc(order, highestZone, WMARK_LOW);
   if (pfn !== NO_PFN) return pfn;
+  // kswapd works beside the allocating task (on another CPU): its time is its own.
+  k.clock.settle(k, Actor.Task);
   kswapdBalance(k);
+  k.clock.settle(k, Actor.Kswapd);
   pfn = k.buddy.alloc(order, highestZone, WMARK_MIN);
   if (pfn !== NO_PFN) return pfn;
   for (;;) {

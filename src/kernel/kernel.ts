@@ -24,6 +24,9 @@ import { checkInvariants } from './invariants.js';
 import { swapon, type SwapInfo } from './swapfile.js';
 import { CountingTlbFlush, type TlbFlushHooks } from './tlbflush.js';
 import { workingsetRefault } from './workingset.js';
+import { SimClock, type CostModel } from './clock.js';
+import { Psi } from './psi.js';
+import { PeriodicWriteback } from './fs_writeback.js';
 
 export class Kernel {
   readonly totalramPages: number;
@@ -70,8 +73,10 @@ export class Kernel {
   dirtyBackgroundRatio = 10;
   dirtyExpireCs = 3000;
   dirtyWritebackCs = 500;
-  /** Simulated time, in milliseconds since boot. */
-  clockMs = 0;
+  /** Simulated time and what events cost (clock.ts). */
+  readonly clock: SimClock;
+  /** Pressure stall information (psi.ts). */
+  readonly psi: Psi;
   /** Memory cgroups; [0] is the root, whose lruvec state is the node's. */
   readonly memcgs: MemCgroup[] = [new MemCgroup(0, '')];
   /** The cgroup charged for each swap slot holding a page (swap_cgroup). */
@@ -101,7 +106,14 @@ export class Kernel {
   ioWritePages = 0;
   private nextPid = 1000;
 
-  constructor(readonly machine: MachineConfig) {
+  constructor(
+    readonly machine: MachineConfig,
+    costs: Partial<CostModel> = {},
+  ) {
+    this.clock = new SimClock(costs, machine.cpus);
+    this.psi = new Psi(this.clock);
+    this.clock.timers.push(new PeriodicWriteback(this), this.psi);
+    this.clock.onKswapd = (now) => this.psi.noteActivity(now);
     this.totalramPages = Math.floor(machine.memtotalKb / 4);
     const zones = layoutZones(this.totalramPages);
     const nrFrames = zones[zones.length - 1]!.endPfn;
@@ -214,12 +226,19 @@ export class Kernel {
   }
 
   leave(): void {
+    // Each fault and each system call is charged as it ends (clock.ts).
+    this.clock.settle(this);
     if (--this.depth > 0) return;
     this.current = null;
     while (this.pendingReap.length) reapTask(this, this.pendingReap.shift()!);
   }
 
   private depth = 0;
+
+  /** Simulated time in milliseconds since boot. */
+  get clockMs(): number {
+    return this.clock.nowNs / 1e6;
+  }
 
   /** Checks the global invariants; returns a list of problems (empty when sound). */
   checkInvariants(): string[] {

@@ -9,7 +9,6 @@ import type { Kernel } from './kernel.js';
 import { setupWatermarks } from './page_alloc.js';
 import { unuseSwap } from './swap.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
-import { fsyncRange } from './msync.js';
 
 /** Writes /proc/sys/vm/KEY. Returns 0 or -EINVAL when the value is out of the handler's range. */
 export function sysctlWrite(k: Kernel, key: string, value: number): number {
@@ -76,25 +75,12 @@ export function sysctlWrite(k: Kernel, key: string, value: number): number {
 }
 
 /**
- * Time passes for `ms` milliseconds. The flusher threads wake every
- * dirty_writeback_centisecs and write back the files dirty for longer than
- * dirty_expire_centisecs.
+ * Time passes for `ms` milliseconds with the processes asleep; the kernel's
+ * timers (the flusher's periodic writeback, PSI averaging) run meanwhile.
  */
 export function sleepMs(k: Kernel, ms: number): void {
-  const end = k.clockMs + ms;
-  const period = k.dirtyWritebackCs * 10;
-  if (period > 0) {
-    let next = (Math.floor(k.clockMs / period) + 1) * period;
-    while (next <= end) {
-      k.clockMs = next;
-      for (const inode of k.inodes.values()) {
-        if (inode.dirtiedWhen < 0 || inode.dirtiedWhen + k.dirtyExpireCs * 10 > next) continue;
-        fsyncRange(k, inode, 0, inode.cache.length - 1);
-      }
-      next += period;
-    }
-  }
-  k.clockMs = end;
+  k.clock.settle(k);
+  k.clock.idle(k, ms * 1e6);
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PageArray } from '../../src/kernel/page.js';
-import { BuddyAllocator, layoutZones, setupWatermarks, WMARK_HIGH, WMARK_LOW, WMARK_MIN, ZONE_NORMAL, type Zone } from '../../src/kernel/page_alloc.js';
+import { BuddyAllocator, bootMinFreeKbytes, layoutZones, setupWatermarks, WMARK_HIGH, WMARK_LOW, WMARK_MIN, ZONE_NORMAL, type Zone } from '../../src/kernel/page_alloc.js';
 import { Vmstat, VM } from '../../src/kernel/vmstat.js';
 
 function machine(pages: number): { zones: Zone[]; buddy: BuddyAllocator; vmstat: Vmstat } {
@@ -90,5 +90,19 @@ describe('kernel/page_alloc', () => {
     const kept = zones.reduce((s, z) => s + z.freePages, 0);
     assert.equal(n + kept, 6144);
     for (const z of zones) if (z.managed) assert.ok(z.freePages >= z.watermark[WMARK_LOW]!);
+  });
+
+  it('min_free_kbytes at boot follows init_per_zone_wmark_min and khugepaged', () => {
+    // 24 GiB host (THP madvise): isqrt(24684084 × 16) = 19873 kB, raised by
+    // khugepaged to 512 × 3 zones × 11 = 16896 pages = 67584 kB, the host's value.
+    assert.equal(bootMinFreeKbytes(24684084, true), 67584);
+    // 1 GiB: isqrt(1048576 × 16) = 4096 kB; two populated zones (DMA, DMA32)
+    // → 11264 pages = 45056 kB, under 5% of lowmem (≈ 13000 pages).
+    assert.equal(bootMinFreeKbytes(1048576, true), 45056);
+    // 256 MiB: isqrt(262144 × 16) = 2048 kB → min 512 pages, high 768; 5% of
+    // (65536 − 768) = 3238 pages = 12952 kB caps khugepaged's 11264 pages.
+    assert.equal(bootMinFreeKbytes(262144, true), 12952);
+    // THP never: no khugepaged, the square-root rule alone.
+    assert.equal(bootMinFreeKbytes(262144, false), 2048);
   });
 });

@@ -5,11 +5,13 @@ import type { Command } from 'commander';
 import { procMeminfo, procVmstat } from '../../report/proc_meminfo.js';
 import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../../report/proc_pid_smaps.js';
 import { procPidStatus } from '../../report/proc_pid_status.js';
+import { procPressure } from '../../report/proc_pressure.js';
+import { procSwaps } from '../../kernel/swapfile.js';
 import { SimRun } from '../../workload/scenario/sim_runner.js';
 import { InputError } from '../errors.js';
 import { parseScenarioOrReport, printScenarioError, readScenarioSource } from '../scenario_io.js';
 
-export const PROC_FILES = ['maps', 'smaps', 'smaps_rollup', 'status', 'meminfo', 'vmstat'] as const;
+export const PROC_FILES = ['maps', 'smaps', 'smaps_rollup', 'status', 'meminfo', 'vmstat', 'swaps', 'pressure/memory', 'pressure/io'] as const;
 
 export function register(program: Command): void {
   program
@@ -51,6 +53,9 @@ export function register(program: Command): void {
         status: () => procPidStatus(k, task),
         meminfo: () => procMeminfo(k),
         vmstat: () => procVmstat(k),
+        swaps: () => procSwaps(k),
+        'pressure/memory': () => procPressure(k, 'memory'),
+        'pressure/io': () => procPressure(k, 'io'),
       }[what as (typeof PROC_FILES)[number]]();
       process.stdout.write(text);
     });

@@ -2,6 +2,7 @@
 // into a validated Program: every check that does not depend on what the
 // kernel answers is made here, so a bad script fails before anything runs and
 // nothing half-done is printed.
+import { bootMinFreeKbytes } from '../../kernel/page_alloc.js';
 import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../../kernel/machine.js';
 import { MADVICES, SYSCTL_KEYS, type Madvice, type MsyncMode, type Op, type Prot, type ScenarioProc, type SysctlKey } from './ops.js';
 
@@ -136,6 +137,8 @@ function parseMachine(words: string[], line: number): MachineConfig {
         fail(`machine: unknown key '${key}'`);
     }
   }
+  // Without min_free_kbytes, the kernel computes it at boot from the RAM size.
+  if (!words.some((w) => w.startsWith('min_free_kbytes='))) m.minFreeKbytes = bootMinFreeKbytes(m.memtotalKb, m.thp !== 'never');
   return m;
 }
 

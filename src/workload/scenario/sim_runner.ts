@@ -108,6 +108,7 @@ export class SimRun {
       return { kind: 'error', message: `process ${this.program.procs[op.proc]!.name} was killed by the OOM killer` };
     }
     k.enter(ps.task);
+    if (SYSCALL_OPS.has(op.op)) k.clock.syscalls++;
     let rec: OpRecord;
     try {
       rec = this.exec1(op, ps);
@@ -219,6 +220,7 @@ export class SimRun {
         const step = op.op === 'touch' ? op.step : 1;
         const values: number[] = [];
         for (let i = op.first; i < op.first + op.count; i += step) {
+          k.clock.accesses++;
           const pfn = userAccess(k, task, m.addr + i * 4096, write);
           if (pfn < 0) return { kind: 'signal', sig: -pfn === ACCESS_SIGBUS ? 'SIGBUS' : 'SIGSEGV', page: i };
           if (write) k.mem.write(pfn, 0, op.op === 'touch' ? op.value : 0);
@@ -229,6 +231,7 @@ export class SimRun {
       case 'expect_segv': {
         const m = mapping(op.name);
         if (isErr(m)) return m;
+        k.clock.accesses++;
         const pfn = userAccess(k, task, m.addr + op.page * 4096, op.write);
         if (pfn < 0) return { kind: 'signal', sig: -pfn === ACCESS_SIGBUS ? 'SIGBUS' : 'SIGSEGV', page: op.page };
         if (op.write) k.mem.write(pfn, 0, 0x5a);
@@ -345,6 +348,12 @@ export class SimRun {
     }
   }
 }
+
+/** Operations that are system calls, each charged a system call's cost. */
+const SYSCALL_OPS: ReadonlySet<string> = new Set([
+  'file', 'truncate', 'dropcache', 'unlink', 'mmap', 'munmap', 'mprotect', 'madvise', 'mlock', 'munlock', 'msync',
+  'mremap', 'fpeek', 'fork', 'exit', 'exec', 'swapon', 'swapoff', 'sysctl', 'oom_score_adj',
+]);
 
 /** Runs a whole scenario in the simulator. */
 export function runSim(program: Program): RunRecords {
