@@ -74,22 +74,6 @@ function cpuTimes(): CpuTimes {
   return { nonidle: 0, memSome: 0, memFull: 0, ioSome: 0, ioFull: 0 };
 }
 
-/** Counters whose increase is charged, in this order. */
-const enum C {
-  accesses,
-  syscalls,
-  faults,
-  majfaults,
-  allocs,
-  scanDirect,
-  scanKswapd,
-  readPages,
-  writePages,
-  swapOut,
-  restores,
-  N,
-}
-
 export class SimClock {
   /** Nanoseconds since boot. */
   nowNs = 0;
@@ -105,8 +89,18 @@ export class SimClock {
   kswapdNs = 0;
   /** Reclaim writes done by kswapd that the allocating task has yet to wait for. */
   private owedReclaimNs = 0;
-  private readonly last = new Float64Array(C.N);
-  private readonly now = new Float64Array(C.N);
+  /** The counters' values at the previous settle. */
+  private lAccesses = 0;
+  private lSyscalls = 0;
+  private lFaults = 0;
+  private lMajfaults = 0;
+  private lAllocs = 0;
+  private lScanDirect = 0;
+  private lScanKswapd = 0;
+  private lReadPages = 0;
+  private lWritePages = 0;
+  private lSwapOut = 0;
+  private lRestores = 0;
   /** Kernel work that runs at a given time (flusher wake-ups, PSI averaging). */
   readonly timers: Timer[] = [];
   /** Told when kswapd works (PSI arms its averaging worker). */
@@ -117,42 +111,47 @@ export class SimClock {
     this.cpu = Array.from({ length: Math.max(1, Math.min(cpus, 2)) }, cpuTimes);
   }
 
-  private read(k: Kernel, out: Float64Array): void {
-    const v = k.vmstat.v;
-    out[C.accesses] = this.accesses;
-    out[C.syscalls] = this.syscalls;
-    out[C.faults] = v[VM.pgfault]!;
-    out[C.majfaults] = v[VM.pgmajfault]!;
-    let allocs = 0;
-    for (let i = VM.pgalloc_dma; i <= VM.pgalloc_device; i++) allocs += v[i]!;
-    out[C.allocs] = allocs;
-    out[C.scanDirect] = v[VM.pgscan_direct]!;
-    out[C.scanKswapd] = v[VM.pgscan_kswapd]!;
-    out[C.readPages] = k.ioReadPages + k.ioSwapInPages;
-    out[C.writePages] = k.ioWritePages;
-    out[C.swapOut] = k.ioSwapOutPages;
-    out[C.restores] = v[VM.workingset_restore_anon]! + v[VM.workingset_restore_file]!;
-  }
-
   /**
    * Charges the work done since the previous settle to `actor` and moves
-   * the clock on by what the running process spent (or waited).
+   * the clock on by what the running process spent (or waited). Runs after
+   * every fault, so it only reads counters and adds.
    */
   settle(k: Kernel, actor: Actor = Actor.Task): void {
-    const now = this.now;
-    this.read(k, now);
-    const d = (i: C): number => now[i]! - this.last[i]!;
+    const v = k.vmstat.v;
     const c = this.costs;
-    const scanDirect = d(C.scanDirect);
-    const scanKswapd = d(C.scanKswapd);
-    const readPages = d(C.readPages);
-    const writePages = d(C.writePages);
-    const swapOut = d(C.swapOut);
-    const faults = d(C.faults);
-    const majfaults = d(C.majfaults);
-    const restores = d(C.restores);
-    const cpuNs = d(C.accesses) * c.accessNs + d(C.syscalls) * c.syscallNs + faults * c.faultNs + d(C.allocs) * c.pageAllocNs;
-    this.last.set(now);
+    const faultsNow = v[VM.pgfault]!;
+    const majNow = v[VM.pgmajfault]!;
+    const allocsNow = v[VM.pgalloc_dma]! + v[VM.pgalloc_dma32]! + v[VM.pgalloc_normal]! + v[VM.pgalloc_movable]! + v[VM.pgalloc_device]!;
+    const scanDirectNow = v[VM.pgscan_direct]!;
+    const scanKswapdNow = v[VM.pgscan_kswapd]!;
+    const readNow = k.ioReadPages + k.ioSwapInPages;
+    const writeNow = k.ioWritePages;
+    const swapOutNow = k.ioSwapOutPages;
+    const restoresNow = v[VM.workingset_restore_anon]! + v[VM.workingset_restore_file]!;
+    const faults = faultsNow - this.lFaults;
+    const majfaults = majNow - this.lMajfaults;
+    const scanDirect = scanDirectNow - this.lScanDirect;
+    const scanKswapd = scanKswapdNow - this.lScanKswapd;
+    const readPages = readNow - this.lReadPages;
+    const writePages = writeNow - this.lWritePages;
+    const swapOut = swapOutNow - this.lSwapOut;
+    const restores = restoresNow - this.lRestores;
+    const cpuNs =
+      (this.accesses - this.lAccesses) * c.accessNs +
+      (this.syscalls - this.lSyscalls) * c.syscallNs +
+      faults * c.faultNs +
+      (allocsNow - this.lAllocs) * c.pageAllocNs;
+    this.lAccesses = this.accesses;
+    this.lSyscalls = this.syscalls;
+    this.lFaults = faultsNow;
+    this.lMajfaults = majNow;
+    this.lAllocs = allocsNow;
+    this.lScanDirect = scanDirectNow;
+    this.lScanKswapd = scanKswapdNow;
+    this.lReadPages = readNow;
+    this.lWritePages = writeNow;
+    this.lSwapOut = swapOutNow;
+    this.lRestores = restoresNow;
     if (actor === Actor.Background) return;
     // Pages written by reclaim (swapped out, or dirty file pages cleaned) are
     // free only once the write completes: the allocation that needed them
