@@ -23,6 +23,7 @@ import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
+  MAP_HUGETLB,
   MAP_LOCKED,
   MAP_NORESERVE,
   MAP_POPULATE,
@@ -119,7 +120,7 @@ export class SignalError extends Error {
 }
 
 export type ProtString = 'none' | 'r' | 'w' | 'x' | 'rw' | 'rx' | 'wx' | 'rwx';
-export type MapFlag = 'private' | 'shared' | 'anonymous' | 'fixed' | 'fixed_noreplace' | 'populate' | 'noreserve' | 'locked';
+export type MapFlag = 'private' | 'shared' | 'anonymous' | 'fixed' | 'fixed_noreplace' | 'populate' | 'noreserve' | 'locked' | 'hugetlb';
 
 export interface MmapOptions {
   /** Length in pages (or give `length` in bytes). */
@@ -149,6 +150,7 @@ const FLAG_BITS: Record<MapFlag, number> = {
   populate: MAP_POPULATE,
   noreserve: MAP_NORESERVE,
   locked: MAP_LOCKED,
+  hugetlb: MAP_HUGETLB,
 };
 
 function check(syscall: string, ret: number): number {

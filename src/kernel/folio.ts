@@ -2,13 +2,14 @@
 // (prep_compound_page, __folio_alloc), mm/swap.c (folio_put, __folio_put),
 // include/linux/mm.h (folio_get, folio_ref_add).
 import type { Kernel } from './kernel.js';
-import { NO_PFN, PG_active, PG_head, PG_lru, PG_mlocked, PG_tail, PG_unevictable, PG_zero } from './page.js';
+import { NO_PFN, PG_active, PG_head, PG_hugetlb, PG_lru, PG_mlocked, PG_tail, PG_unevictable, PG_zero } from './page.js';
 import { ZONE_NORMAL, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
 import { kswapdBalance, MAX_RECLAIM_RETRIES, tryToFreePages } from './vmscan.js';
 import { outOfMemory } from './oom_kill.js';
 import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
 import { VM } from './vmstat.js';
 import { Actor } from './clock.js';
+import { freeHugeFolio } from './hugetlb.js';
 
 /**
  * __alloc_pages(): 2^order frames from `highestZone` down. The fast path
@@ -92,7 +93,8 @@ export function folioPut(k: Kernel, head: number, n = 1): void {
   p.refcount[head]! -= n;
   if (p.refcount[head]! > 0) return;
   if (p.refcount[head]! < 0) throw new Error(`folio ${head}: refcount below zero`);
-  freeFolio(k, head);
+  if (p.flags[head]! & PG_hugetlb) freeHugeFolio(k, head);
+  else freeFolio(k, head);
 }
 
 function freeFolio(k: Kernel, head: number): void {

@@ -6,7 +6,7 @@
 // everything else ext4. Shared anonymous mappings get an unlinked shmem inode
 // named "/dev/zero", as the kernel's shmem_zero_setup() does.
 
-export type FsType = 'ext4' | 'tmpfs' | 'shm';
+export type FsType = 'ext4' | 'tmpfs' | 'shm' | 'hugetlbfs';
 
 /** Mount points that are tmpfs (the rest of the tree is ext4). */
 export const TMPFS_MOUNTS = ['/dev/shm'];
@@ -16,6 +16,7 @@ const DEVICES: Record<FsType, [number, number]> = {
   ext4: [0xfe, 0x00],
   tmpfs: [0x00, 0x19],
   shm: [0x00, 0x01],
+  hugetlbfs: [0x00, 0x11],
 };
 
 /**
@@ -78,12 +79,12 @@ export class Inode {
     public path: string,
     public size: number,
   ) {
-    this.maxFolioOrder = fs === 'ext4' ? 9 : 0;
+    this.maxFolioOrder = fs === 'ext4' || fs === 'hugetlbfs' ? 9 : 0;
   }
 
   /** Swap-backed (tmpfs/shmem) rather than backed by a disk. */
   get isShmem(): boolean {
-    return this.fs !== 'ext4';
+    return this.fs === 'tmpfs' || this.fs === 'shm';
   }
 
   get dev(): [number, number] {
@@ -191,6 +192,13 @@ export class Namespace {
     const inode = this.paths.get(abs);
     if (!inode) return undefined;
     this.paths.delete(abs);
+    inode.nlink = 0;
+    return inode;
+  }
+
+  /** A new unlinked file on the kernel's internal hugetlbfs mount, as for MAP_HUGETLB. */
+  hugetlbAnon(sizeBytes: number): Inode {
+    const inode = new Inode('hugetlbfs', this.nextIno++, '/anon_hugepage', sizeBytes);
     inode.nlink = 0;
     return inode;
   }

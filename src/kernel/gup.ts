@@ -7,7 +7,7 @@ import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, VM_FAULT_E
 import { folioMarkAccessed } from './filemap.js';
 import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
-import { PG_zero } from './page.js';
+import { PG_hugetlb, PG_zero } from './page.js';
 import type { Task } from './task.js';
 import { faultWithRetry } from './user_fault.js';
 import { VM_ACCESS_FLAGS, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_SHARED, VM_WRITE } from './vm_flags.js';
@@ -30,7 +30,7 @@ export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end
           const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (Math.floor(addr / 4096) % ENTRIES);
           if (!(f & PTE_SPECIAL)) {
             const head = k.pages.folioOf(pfn);
-            if (!(k.pages.flags[head]! & PG_zero)) folioMarkAccessed(k, head);
+            if (!(k.pages.flags[head]! & (PG_zero | PG_hugetlb))) folioMarkAccessed(k, head);
           }
           break;
         }

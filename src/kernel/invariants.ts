@@ -6,7 +6,8 @@ import { ENTRIES } from '../hw/page_table.js';
 import { PTE_PRESENT, PTE_PROTNONE, PTE_PSE, PTE_SPECIAL, PTE_SWAP } from '../hw/pte.js';
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Mm } from './mm_types.js';
-import { PG_anon, PG_head, PG_swapbacked } from './page.js';
+import { PG_anon, PG_head, PG_hugetlb, PG_swapbacked } from './page.js';
+import { HPAGE_NR, hugetlbUsagePages } from './hugetlb.js';
 import { VM } from './vmstat.js';
 
 /** Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and counts its tables. */
@@ -44,6 +45,7 @@ export function checkInvariants(k: Kernel): string[] {
     const mm = t.mm;
     if (!mm) continue;
     const rss = [0, 0, 0, 0];
+    let hugetlbPages = 0;
     let deposits = 0;
     const tables = walkLeaves(k, mm, (e, huge) => {
       const f = pt.flags[e]!;
@@ -58,6 +60,12 @@ export function checkInvariants(k: Kernel): string[] {
       const pfn = pt.val[e]!;
       const head = p.folioOf(pfn);
       const type = p.flags[head]! & PG_anon ? MM_ANONPAGES : p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES;
+      if (p.flags[head]! & PG_hugetlb) {
+        // hugetlb pages count in HugetlbPages, not RSS.
+        pmdMaps.set(head, (pmdMaps.get(head) ?? 0) + 1);
+        hugetlbPages += p.nrPages(head);
+        return;
+      }
       if (huge) {
         pmdMaps.set(head, (pmdMaps.get(head) ?? 0) + 1);
         rss[type]! += p.nrPages(head);
@@ -67,6 +75,7 @@ export function checkInvariants(k: Kernel): string[] {
       }
     });
     tableFrames += tables + deposits;
+    if (hugetlbPages !== hugetlbUsagePages(mm)) problems.push(`pid ${t.pid}: HugetlbPages ${hugetlbUsagePages(mm) * 4} kB but page tables map ${hugetlbPages * 4} kB`);
     for (const c of [MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS]) {
       if (rss[c] !== mm.rss[c]) problems.push(`pid ${t.pid}: rss counter ${c} is ${mm.rss[c]} but page tables map ${rss[c]}`);
     }
@@ -100,19 +109,26 @@ export function checkInvariants(k: Kernel): string[] {
   }
   if (swapUsed !== k.totalSwapPages - k.nrSwapPages) problems.push(`swap: ${swapUsed} slots used but counters say ${k.totalSwapPages - k.nrSwapPages}`);
   const heads = new Set<number>([...cacheRefs.keys(), ...pmdMaps.keys(), ...[...pteMaps.keys()].map((x) => p.folioOf(x))]);
-  let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames;
+  // The hugetlb pool's free pages are out of the buddy allocator too.
+  const h = k.hstate;
+  let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames + h.freeHugePages * HPAGE_NR;
+  if (h.free.length !== h.freeHugePages) problems.push(`hugetlb: ${h.free.length} pages on the free list but HugePages_Free ${h.freeHugePages}`);
+  for (const head of h.free) if (p.refcount[head] !== 0 || !(p.flags[head]! & PG_hugetlb)) problems.push(`hugetlb: free page ${head} has refcount ${p.refcount[head]}`);
+  if (h.resvHugePages > h.freeHugePages || h.resvHugePages < 0) problems.push(`hugetlb: ${h.resvHugePages} reserved but ${h.freeHugePages} free`);
+  let hugetlbInUse = 0;
   let anonMapped = 0;
   let fileMapped = 0;
   for (const head of heads) {
     const n = p.nrPages(head);
     usedFrames += n;
+    if (p.flags[head]! & PG_hugetlb) hugetlbInUse++;
     let maps = pmdMaps.get(head) ?? 0;
     if ((p.entireMapcount[head] ?? 0) !== maps) problems.push(`folio ${head}: entire mapcount ${p.entireMapcount[head]} but ${maps} PMD maps`);
     for (let i = 0; i < n; i++) {
       const m = pteMaps.get(head + i) ?? 0;
       if (p.mapcount[head + i] !== m) problems.push(`page ${head + i}: mapcount ${p.mapcount[head + i]} but ${m} PTE maps`);
       maps += m;
-      if (m + (pmdMaps.get(head) ?? 0) > 0) {
+      if (m + (pmdMaps.get(head) ?? 0) > 0 && !(p.flags[head]! & PG_hugetlb)) {
         if (p.flags[head]! & PG_anon) anonMapped++;
         else fileMapped++;
       }
@@ -122,6 +138,7 @@ export function checkInvariants(k: Kernel): string[] {
   }
   if (k.vmstat.get(VM.nr_anon_pages) !== anonMapped) problems.push(`AnonPages ${k.vmstat.get(VM.nr_anon_pages)} but ${anonMapped} mapped anon pages`);
   if (k.vmstat.get(VM.nr_mapped) !== fileMapped) problems.push(`Mapped ${k.vmstat.get(VM.nr_mapped)} but ${fileMapped} mapped file pages`);
+  if (hugetlbInUse + h.freeHugePages !== h.nrHugePages) problems.push(`hugetlb: ${hugetlbInUse} pages in use + ${h.freeHugePages} free != HugePages_Total ${h.nrHugePages}`);
   const free = k.buddy.freePages;
   if (free + usedFrames !== k.totalramPages) problems.push(`free ${free} + used ${usedFrames} != total ${k.totalramPages}`);
   if (k.vmstat.get(VM.nr_free_pages) !== free) problems.push(`nr_free_pages ${k.vmstat.get(VM.nr_free_pages)} != ${free}`);

@@ -26,6 +26,7 @@ import { CountingTlbFlush, type TlbFlushHooks } from './tlbflush.js';
 import { workingsetRefault } from './workingset.js';
 import { SimClock, type CostModel } from './clock.js';
 import { Psi } from './psi.js';
+import { Hstate, HPAGE_NR } from './hugetlb.js';
 import { PeriodicWriteback } from './fs_writeback.js';
 
 export class Kernel {
@@ -96,7 +97,8 @@ export class Kernel {
   tlb: TlbFlushHooks = new CountingTlbFlush();
   /** OOM victims whose memory is reaped once their current fault has unwound. */
   readonly pendingReap: Task[] = [];
-  hugetlbTotalPages = 0;
+  /** The 2 MiB hugetlb pool (hugetlb.ts). */
+  readonly hstate = new Hstate();
   userReserveKbytes: number;
   adminReserveKbytes: number;
   maxMapCount = DEFAULT_MAX_MAP_COUNT;
@@ -234,6 +236,11 @@ export class Kernel {
   }
 
   private depth = 0;
+
+  /** hugetlb_total_pages(): base pages in the hugetlb pool, surplus included. */
+  get hugetlbTotalPages(): number {
+    return this.hstate.nrHugePages * HPAGE_NR;
+  }
 
   /** Simulated time in milliseconds since boot. */
   get clockMs(): number {

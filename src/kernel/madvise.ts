@@ -6,6 +6,7 @@ import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_RW, PTE_SPECIAL, PTE_PSE } from '../hw/pte.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { HPAGE_SIZE, hugetlbPunchHole } from './hugetlb.js';
 import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
 import { allocFolio, folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
@@ -50,7 +51,7 @@ export type Advice = Madvice;
 function updateVma(k: Kernel, vma: Vma, start: number, end: number, newFlags: number): number {
   if (newFlags === vma.flags) return 0;
   const v = vmaModifyFlags(k, vma, start, end, newFlags);
-  if (!v) return -ENOMEM;
+  if (typeof v === 'number') return v;
   v.flags = newFlags;
   return 0;
 }
@@ -270,6 +271,10 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
   if (vma.flags & VM_LOCKED) return -EINVAL;
   if (!vma.file) return -EINVAL;
   if ((vma.flags & (VM_SHARED | VM_MAYWRITE)) !== (VM_SHARED | VM_MAYWRITE)) return -EACCES;
+  if (vma.flags & VM_HUGETLB) {
+    hugetlbPunchHole(k, vma.file.inode, vma.pageIndex(start), vma.pageIndex(end));
+    return 0;
+  }
   const first = vma.pageIndex(start);
   const last = vma.pageIndex(end) - 1;
   truncateRange(k, vma.file.inode, first, last, true);
@@ -280,7 +285,8 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
 function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!vma.file) return 0;
   const inode = vma.file.inode;
-  if (inode.isShmem) return 0;
+  // shmem reads ahead nothing; hugetlbfs has no backing device (generic_fadvise does nothing).
+  if (inode.isShmem || inode.fs === 'hugetlbfs') return 0;
   const first = vma.pageIndex(start);
   const nr = (end - start) / 4096;
   const chunk = Math.max(vma.file.ra.raPages, 1);
@@ -401,6 +407,14 @@ function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number
       return updateVma(k, vma, start, end, f & ~VM_MERGEABLE);
     case 'dontneed':
       if (f & (VM_LOCKED | VM_PFNMAP)) return -EINVAL;
+      if (f & VM_HUGETLB) {
+        // madvise_dontneed_free_valid_vma(): the start must be huge-page
+        // aligned; the end is rounded down to a huge page.
+        if (start % HPAGE_SIZE) return -EINVAL;
+        end = roundDown(end, HPAGE_SIZE);
+        if (end > start) zapPageRange(k, vma, start, end);
+        return 0;
+      }
       zapPageRange(k, vma, start, end, true);
       return 0;
     case 'free':

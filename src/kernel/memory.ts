@@ -33,7 +33,8 @@ import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Vma } from
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
 import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
-import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHARED, VM_HUGEPAGE, VM_WRITE } from './vm_flags.js';
+import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHARED, VM_HUGEPAGE, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
+import { copyHugetlbPageRange, hugetlbFault, unmapHugepageRange } from './hugetlb.js';
 import { VM } from './vmstat.js';
 import { doSwapPage, freeSwapAndCache, shmemSwapin, copySwapPte } from './swap.js';
 
@@ -94,6 +95,7 @@ function newVmf(vma: Vma, address: number, flags: number, pmdE: number): VmFault
  * Returns VM_FAULT_* bits; the caller accounts the fault.
  */
 export function handleMmFault(k: Kernel, vma: Vma, address: number, flags: number): number {
+  if (vma.flags & VM_HUGETLB) return hugetlbFault(k, vma, address, flags);
   const mm = vma.mm;
   const pmdE = pmdAlloc(k, mm, address);
   if (pmdE < 0) return VM_FAULT_OOM;
@@ -585,6 +587,7 @@ export const ACCESS_OOM = 3;
  * CONFIG_PT_RECLAIM) a PTE table left empty over a whole PMD range is freed.
  */
 export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, reclaimPt = false): void {
+  if (vma.flags & VM_HUGETLB) return unmapHugepageRange(k, vma, start, end);
   const mm = vma.mm;
   const pt = k.pt;
   const p = k.pages;
@@ -647,6 +650,7 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
  * the child ran out of memory.
  */
 export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
+  if (src.flags & VM_HUGETLB) return copyHugetlbPageRange(k, dst, src);
   const pt = k.pt;
   const p = k.pages;
   const srcMm = src.mm;

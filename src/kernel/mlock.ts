@@ -91,7 +91,7 @@ function mlockFixup(k: Kernel, vma: Vma, start: number, end: number, newFlags: n
   const old = vma.flags;
   if (newFlags === old || old & VM_SPECIAL || old & VM_HUGETLB) return vma;
   const v = vmaModifyFlags(k, vma, start, end, newFlags);
-  if (!v) return -ENOMEM;
+  if (typeof v === 'number') return v;
   let nr = (end - start) / 4096;
   if (!(newFlags & VM_LOCKED)) nr = -nr;
   else if (old & VM_LOCKED) nr = 0;

@@ -11,12 +11,15 @@ import type { Kernel } from './kernel.js';
 import { zapPageRange } from './memory.js';
 import { Vma, type Mm, type VmaKind } from './mm_types.js';
 import { freePgtables } from './pgtable.js';
+import { HPAGE_SIZE, hugetlbEvictInode, hugetlbMmapLen, hugetlbReservePages, hugetlbSplitOk, hugetlbVmaClose } from './hugetlb.js';
 import type { Task } from './task.js';
 import { vmEnoughMemory, vmUnacctMemory, OVERCOMMIT_NEVER } from './util.js';
 import {
   VM_ACCOUNT,
+  VM_DONTEXPAND,
   VM_EXEC,
   VM_GROWSDOWN,
+  VM_HUGETLB,
   VM_LOCKED,
   VM_LOCKED_MASK,
   VM_MAYEXEC,
@@ -69,7 +72,8 @@ export function protToVmFlags(prot: number): number {
 
 /** accountable_mapping(): private writable mappings are charged to Committed_AS. */
 function accountableMapping(flags: number): boolean {
-  return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE;
+  // hugetlbfs mappings reserve huge pages instead (HugePages_Rsvd).
+  return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE | VM_HUGETLB)) === VM_WRITE;
 }
 
 /** Top-down search for a free range of `len` bytes below mmap_base (vm_unmapped_area). */
@@ -103,6 +107,15 @@ function overlaps(mm: Mm, start: number, end: number): boolean {
 export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   const mm = task.mm!;
   if (a.offset % 4096 !== 0) return -EINVAL;
+  // ksys_mmap_pgoff(): MAP_HUGETLB without a file maps a new file on the
+  // internal hugetlbfs mount; hugetlbfs lengths round up to huge pages.
+  let hugetlb = a.file !== null && a.file.inode.fs === 'hugetlbfs';
+  if (a.flags & MAP_HUGETLB && !hugetlb) {
+    if (!(a.flags & MAP_ANONYMOUS) && a.file !== null) return -EINVAL;
+    hugetlb = true;
+    a = { ...a, file: new OpenFile(k.fs.hugetlbAnon(hugetlbMmapLen(a.len)), true, 0), offset: 0, flags: a.flags & ~MAP_ANONYMOUS };
+  }
+  if (hugetlb) a = { ...a, len: hugetlbMmapLen(a.len) };
   if (a.len === 0) return -EINVAL;
   const len = roundUp(a.len, 4096);
   if (len === 0 || len > TASK_SIZE) return -ENOMEM;
@@ -114,10 +127,16 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   let addr: number;
   if (fixed) {
     if (a.addr % 4096 !== 0) return -EINVAL;
+    // hugetlb_get_unmapped_area(): a fixed address must be huge-page aligned.
+    if (hugetlb && a.addr % HPAGE_SIZE !== 0) return -EINVAL;
     if (a.addr > TASK_SIZE - len) return -ENOMEM;
     if (a.addr < k.mmapMinAddr) return -EPERM;
     addr = a.addr;
     if (a.flags & MAP_FIXED_NOREPLACE && overlaps(mm, addr, addr + len)) return -EEXIST;
+  } else if (hugetlb) {
+    addr = getUnmappedArea(k, mm, len + HPAGE_SIZE, a.addr && roundUp(a.addr, HPAGE_SIZE));
+    if (addr < 0) return addr;
+    addr = roundUp(addr, HPAGE_SIZE);
   } else {
     addr = getUnmappedArea(k, mm, len, a.addr);
     if (addr < 0) return addr;
@@ -147,7 +166,9 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
     } else return -EINVAL;
     if (a.flags & MAP_GROWSDOWN) vmFlags |= VM_GROWSDOWN;
   }
-  if (a.flags & MAP_NORESERVE && k.machine.overcommitMemory !== OVERCOMMIT_NEVER) vmFlags |= VM_NORESERVE;
+  if (a.flags & MAP_NORESERVE && (hugetlb || k.machine.overcommitMemory !== OVERCOMMIT_NEVER)) vmFlags |= VM_NORESERVE;
+  // hugetlbfs_file_mmap()
+  if (hugetlb) vmFlags |= VM_HUGETLB | VM_DONTEXPAND;
   const r = mmapRegion(k, task, a.file, addr, len, vmFlags, pgoff, kind);
   if (r < 0) return r;
   if (vmFlags & VM_LOCKED || (a.flags & (MAP_POPULATE | MAP_NONBLOCK)) === MAP_POPULATE) mmPopulate(k, task, addr, len, true);
@@ -190,6 +211,11 @@ function mmapRegion(k: Kernel, task: Task, file: OpenFile | null, addr: number, 
     }
     vma = new Vma(mm, addr, addr + len, vmFlags, pgoff, kind, f);
     vmaLink(k, vma);
+    if (vmFlags & VM_HUGETLB && hugetlbReservePages(k, vma) < 0) {
+      vmaUnlink(k, vma);
+      releaseFile(k, vma);
+      return -ENOMEM;
+    }
   }
   vmStatAccount(mm, vmFlags, pages);
   if (vmFlags & VM_LOCKED) {
@@ -214,6 +240,7 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number 
   const first = mm.vmas[i];
   if (!first || first.start >= end) return 0;
   if (start > first.start) {
+    if (!hugetlbSplitOk(first, start)) return -EINVAL;
     if (end < first.end && mm.mapCount >= k.maxMapCount) return -ENOMEM;
     splitVma(k, first, start, true, true);
     i = mm.findIndex(start);
@@ -221,7 +248,10 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number 
   const detached: Vma[] = [];
   while (i < mm.vmas.length && mm.vmas[i]!.start < end) {
     const v = mm.vmas[i]!;
-    if (v.end > end) splitVma(k, v, end, false, true);
+    if (v.end > end) {
+      if (!hugetlbSplitOk(v, end)) return -EINVAL;
+      splitVma(k, v, end, false, true);
+    }
     detached.push(v);
     i++;
   }
@@ -254,6 +284,7 @@ export function removeVmas(k: Kernel, mm: Mm, vmas: Vma[], floor: number, ceilin
     vmStatAccount(mm, v.flags, -n);
     if (v.flags & VM_LOCKED) mm.lockedVm -= n;
     if (v.flags & VM_ACCOUNT) accounted += n;
+    if (v.flags & VM_HUGETLB) hugetlbVmaClose(k, v);
     vmaUnlink(k, v);
     releaseFile(k, v);
   }
@@ -273,6 +304,7 @@ export function releaseFile(k: Kernel, v: Vma): void {
 /** iput_final(): frees an unlinked, unmapped, unopened inode and its cached pages. */
 export function maybeEvictInode(k: Kernel, inode: Inode): void {
   if (inode.nlink > 0 || inode.mmaps.size > 0 || inode.openCount > 0) return;
+  if (inode.fs === 'hugetlbfs') hugetlbEvictInode(k, inode);
   for (const head of cachedFolios(k, inode, 0)) filemapRemoveFolio(k, inode, head);
   if (inode.acctPages) {
     vmUnacctMemory(k, inode.acctPages);

@@ -1,6 +1,7 @@
 // mprotect(2). Linux: mm/mprotect.c (do_mprotect_pkey, mprotect_fixup,
 // change_protection, change_pte_range, can_change_pte_writable).
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
+import { hugetlbChangeProtection } from './hugetlb.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_PCD, PTE_PSE, PTE_PWT, PTE_RW, PTE_SOFT_DIRTY, PTE_SPECIAL, PTE_UFFD_WP } from '../hw/pte.js';
 import { EACCES, EINVAL, ENOMEM } from './errno.js';
@@ -53,6 +54,7 @@ function canChangeWritable(k: Kernel, vma: Vma, e: number, f: number): boolean {
 
 /** change_protection(): rewrites the present entries of [start, end) with the VMA's new protection. */
 export function changeProtection(k: Kernel, vma: Vma, start: number, end: number): void {
+  if (vma.flags & VM_HUGETLB) return hugetlbChangeProtection(k, vma, start, end);
   const pt = k.pt;
   const prot = vma.pageProt;
   const tryWritable = wantsManualWriteUpgrade(vma);
@@ -112,9 +114,9 @@ function mprotectFixup(k: Kernel, task: Task, vma: Vma, start: number, end: numb
     newFlags &= ~VM_ACCOUNT;
   }
   const v = vmaModifyFlags(k, vma, start, end, newFlags);
-  if (!v) {
+  if (typeof v === 'number') {
     if (charged) vmUnacctMemory(k, charged);
-    return -ENOMEM;
+    return v;
   }
   v.flags = newFlags;
   vmaSetPageProt(v);

@@ -19,7 +19,8 @@ import { splitHugePmd } from './huge_memory.js';
 import { cloneAnonVma } from './rmap.js';
 import type { Task } from './task.js';
 import { vmEnoughMemory } from './util.js';
-import { VM_ACCOUNT, VM_DONTEXPAND, VM_LOCKED, VM_PFNMAP } from './vm_flags.js';
+import { VM_ACCOUNT, VM_DONTEXPAND, VM_HUGETLB, VM_LOCKED, VM_PFNMAP } from './vm_flags.js';
+import { HPAGE_SIZE } from './hugetlb.js';
 import { vmStatAccount, vmaLink, vmaMergeNew } from './vma.js';
 
 export const MREMAP_MAYMOVE = 1;
@@ -203,6 +204,13 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
   }
   let vma = mm.lookup(addr);
   if (!vma) return -EFAULT;
+  if (vma.flags & VM_HUGETLB) {
+    // align_hugetlb(): lengths round up to huge pages, addresses must be
+    // aligned, and a hugetlb mapping never grows (its reservations cannot split).
+    oldLen = roundUp(oldLen, HPAGE_SIZE);
+    newLen = roundUp(newLen, HPAGE_SIZE);
+    if (addr % HPAGE_SIZE || (fixed && newAddr % HPAGE_SIZE) || newLen > oldLen) return -EINVAL;
+  }
   if (oldLen > vma.end - addr) return -EFAULT;
   if (fixed) {
     const r = doMunmap(k, mm, newAddr, newLen);

@@ -36,6 +36,8 @@ export const PG_zero = 1 << 20;
 export const PG_deferred_split = 1 << 21;
 /** Page-cache folio under readahead marking (PG_readahead). */
 export const PG_readahead = 1 << 22;
+/** A hugetlbfs pool page (folio_test_hugetlb): never on an LRU list, never swapped. */
+export const PG_hugetlb = 1 << 23;
 /** Idle tracking "young" (page_is_young) is not modelled. */
 
 export const NO_PFN = -1;

@@ -7,6 +7,7 @@ import { EINVAL, ENOMEM } from './errno.js';
 import { invalidateMappingPages } from './filemap.js';
 import type { Kernel } from './kernel.js';
 import { setupWatermarks } from './page_alloc.js';
+import { setMaxHugePages } from './hugetlb.js';
 import { unuseSwap } from './swap.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
 
@@ -67,7 +68,16 @@ export function sysctlWrite(k: Kernel, key: string, value: number): number {
     case 'drop_caches':
       if (!inRange(1, 4)) return -EINVAL;
       // 1: clean page cache; 2: slab (not simulated); 3: both.
-      if (value & 1) for (const inode of [...k.inodes.values()]) invalidateMappingPages(k, inode, 0, inode.cache.length);
+      // hugetlbfs pages are not page cache that can be dropped.
+      if (value & 1) for (const inode of [...k.inodes.values()]) if (inode.fs !== 'hugetlbfs') invalidateMappingPages(k, inode, 0, inode.cache.length);
+      return 0;
+    case 'nr_hugepages':
+      if (!inRange(0, 2 ** 31)) return -EINVAL;
+      setMaxHugePages(k, value);
+      return 0;
+    case 'nr_overcommit_hugepages':
+      if (!inRange(0, 2 ** 31)) return -EINVAL;
+      k.hstate.nrOvercommitHugePages = value;
       return 0;
     default:
       return -EINVAL;

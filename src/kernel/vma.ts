@@ -10,6 +10,8 @@
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { PTE_ACCESSED, PTE_NX, PTE_PRESENT, PTE_PROTNONE, PTE_RW, PTE_USER } from '../hw/pte.js';
 import { splitHugePmd } from './huge_memory.js';
+import { hugetlbSplitOk, hugetlbVmaSplit } from './hugetlb.js';
+import { EINVAL, ENOMEM } from './errno.js';
 import type { Kernel } from './kernel.js';
 import { Vma, type Mm } from './mm_types.js';
 import { pmdHuge, pmdLookup } from './pgtable.js';
@@ -17,6 +19,7 @@ import { cloneAnonVma, unlinkAnonVmas } from './rmap.js';
 import {
   VM_EXEC,
   VM_GROWSDOWN,
+  VM_HUGETLB,
   VM_IGNORE_MERGE,
   VM_READ,
   VM_SHARED,
@@ -147,6 +150,7 @@ export function splitVma(k: Kernel, vma: Vma, addr: number, newBelow: boolean, f
     vma.end = addr;
   }
   cloneAnonVma(k, nv, vma);
+  if (vma.flags & VM_HUGETLB) hugetlbVmaSplit(vma, nv);
   vmaLink(k, nv);
   return nv;
 }
@@ -240,10 +244,11 @@ export function vmaMergeNew(k: Kernel, mm: Mm, g: MergeProposal): Vma | null {
 /**
  * vma_modify(): gives [start, end) of `vma` new flags, merging with a
  * neighbour where possible (vma_merge_existing_range) and splitting
- * otherwise. Returns the VMA now covering exactly [start, end), or null
- * (ENOMEM) if a split hit max_map_count.
+ * otherwise. Returns the VMA now covering exactly [start, end), or -ENOMEM
+ * if a split hit max_map_count, or -EINVAL if a hugetlb VMA would split off
+ * a huge-page boundary (the split at `start`, done first, then stays).
  */
-export function vmaModifyFlags(k: Kernel, vma: Vma, start: number, end: number, newFlags: number): Vma | null {
+export function vmaModifyFlags(k: Kernel, vma: Vma, start: number, end: number, newFlags: number): Vma | number {
   const mm = vma.mm;
   const g: MergeProposal = {
     flags: newFlags,
@@ -288,14 +293,16 @@ export function vmaModifyFlags(k: Kernel, vma: Vma, start: number, end: number, 
       adoptAnonVma(k, next!, vma);
       if (leftSide) vmaUnlink(k, vma);
       else vma.end = start;
-      return next;
+      return next!;
     }
   }
   if (vma.start < start) {
-    if (!splitVma(k, vma, start, true)) return null;
+    if (!hugetlbSplitOk(vma, start)) return -EINVAL;
+    if (!splitVma(k, vma, start, true)) return -ENOMEM;
   }
   if (vma.end > end) {
-    if (!splitVma(k, vma, end, false)) return null;
+    if (!hugetlbSplitOk(vma, end)) return -EINVAL;
+    if (!splitVma(k, vma, end, false)) return -ENOMEM;
   }
   vma.flags = newFlags;
   return vma;

@@ -11,7 +11,8 @@ import { PG_anon, PG_dirty, PG_referenced, PG_swapbacked } from '../kernel/page.
 import { pmdLookup } from '../kernel/pgtable.js';
 import type { Task } from '../kernel/task.js';
 import type { SmapsVma } from './smaps_parse.js';
-import { VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, VM_EXEC, vmFlagMnemonics } from '../kernel/vm_flags.js';
+import { VM_HUGETLB, VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, VM_EXEC, vmFlagMnemonics } from '../kernel/vm_flags.js';
+import { smapsHugetlb } from '../kernel/hugetlb.js';
 
 const PSS_SHIFT = 2 ** 12;
 
@@ -115,6 +116,13 @@ function smapsAccount(k: Kernel, mss: MemSizeStats, pfn: number, compound: boole
 
 /** smap_gather_stats() for one VMA: walks its page tables. */
 export function gatherStats(k: Kernel, vma: Vma, mss: MemSizeStats): void {
+  if (vma.flags & VM_HUGETLB) {
+    // smaps_hugetlb_range(): hugetlb pages count apart from Rss and Pss.
+    const h = smapsHugetlb(k, vma);
+    mss.sharedHugetlb += h.shared;
+    mss.privateHugetlb += h.private;
+    return;
+  }
   const pt = k.pt;
   const locked = (vma.flags & VM_LOCKED) !== 0;
   for (let a = vma.start; a < vma.end; ) {
@@ -247,8 +255,8 @@ export function smapsVmaRecord(k: Kernel, vma: Vma): SmapsVma {
   gatherStats(k, vma, mss);
   const fields = new Map<string, number>();
   fields.set('Size', Math.floor((vma.end - vma.start) / 1024));
-  fields.set('KernelPageSize', 4);
-  fields.set('MMUPageSize', 4);
+  fields.set('KernelPageSize', vma.flags & VM_HUGETLB ? 2048 : 4);
+  fields.set('MMUPageSize', vma.flags & VM_HUGETLB ? 2048 : 4);
   fields.set('Rss', Math.floor(mss.resident / 1024));
   fields.set('Pss', Math.floor(Math.floor(mss.pss / PSS_SHIFT) / 1024));
   fields.set('Pss_Dirty', Math.floor(Math.floor(mss.pssDirty / PSS_SHIFT) / 1024));
@@ -286,8 +294,9 @@ export function smapsVma(k: Kernel, vma: Vma): string {
   const lines = [
     mapsLine(vma, vma.mm),
     kb('Size', vma.end - vma.start),
-    kb('KernelPageSize', 4096),
-    kb('MMUPageSize', 4096),
+    // vma_kernel_pagesize(), vma_mmu_pagesize(): the huge page size for hugetlb.
+    kb('KernelPageSize', vma.flags & VM_HUGETLB ? 2097152 : 4096),
+    kb('MMUPageSize', vma.flags & VM_HUGETLB ? 2097152 : 4096),
     ...showSmap(mss, false),
     `THPeligible:    ${String(thpEligible(k, vma) ? 1 : 0).padStart(8)}`,
     `VmFlags: ${vmFlagMnemonics(vma.flags)

@@ -5,6 +5,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Mm } from '../kernel/mm_types.js';
 import type { Task } from '../kernel/task.js';
+import { hugetlbUsagePages } from '../kernel/hugetlb.js';
 
 function kbLine(label: string, kb: number): string {
   return `${label}:\t${String(kb).padStart(8)} kB`;
@@ -36,7 +37,7 @@ export function taskMem(mm: Mm): string[] {
     kbLine('VmLib', Math.floor(libBytes / 1024)),
     kbLine('VmPTE', Math.floor(mm.pgtablesBytes / 1024)),
     kbLine('VmSwap', mm.rss[MM_SWAPENTS]! * 4),
-    kbLine('HugetlbPages', 0),
+    kbLine('HugetlbPages', hugetlbUsagePages(mm) * 4),
   ];
 }
 

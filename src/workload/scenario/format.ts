@@ -136,6 +136,11 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
       return [`${op.text} = ${runLength([...(rec as { codes: string }).codes])}`.trimEnd()];
     case 'echo':
       return [op.words.join(' ')];
+    case 'hugepages': {
+      if (rec.kind !== 'hugepages') bad();
+      const r = rec as Extract<OpRecord, { kind: 'hugepages' }>;
+      return [`${op.label} proc=${procName} total=${r.total} free=${r.free} rsvd=${r.rsvd} surp=${r.surp} hugetlb_kb=${r.hugetlbKb}`];
+    }
     case 'oom_score': {
       if (rec.kind !== 'oom_score') bad();
       const r = rec as Extract<OpRecord, { kind: 'oom_score' }>;

@@ -46,6 +46,8 @@ export const SYSCTL_KEYS = [
   'dirty_writeback_centisecs',
   'drop_caches',
   'panic_on_oom',
+  'nr_hugepages',
+  'nr_overcommit_hugepages',
 ] as const;
 export type SysctlKey = (typeof SYSCTL_KEYS)[number];
 
@@ -73,6 +75,8 @@ export type Op = OpBase &
         prot: Prot;
         populate: boolean;
         noreserve: boolean;
+        /** MAP_HUGETLB: anonymous memory from the hugetlb pool. */
+        hugetlb: boolean;
         offset: number;
         after: string | null;
       }
@@ -101,6 +105,7 @@ export type Op = OpBase &
     | { op: 'join'; name: string }
     | { op: 'oom_score_adj'; value: number }
     | { op: 'oom_score'; label: string }
+    | { op: 'hugepages'; label: string }
     | { op: 'cgstat'; label: string; name: string }
     | { op: 'events'; label: string }
     | { op: 'sleep'; ms: number }

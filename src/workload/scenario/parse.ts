@@ -147,7 +147,7 @@ const USAGE: Record<string, string> = {
   truncate: 'truncate PATH PAGES [EXTRA_BYTES]',
   dropcache: 'dropcache PATH',
   unlink: 'unlink PATH',
-  mmap: 'mmap NAME PAGES anon|file:PATH private|shared PROT [populate] [noreserve] [offset=PAGES] [after=NAME2]',
+  mmap: 'mmap NAME PAGES anon|file:PATH private|shared PROT [populate] [noreserve] [hugetlb] [offset=PAGES] [after=NAME2]',
   munmap: 'munmap NAME FIRST COUNT',
   mprotect: 'mprotect NAME FIRST COUNT PROT',
   madvise: 'madvise NAME FIRST COUNT ADVICE',
@@ -175,6 +175,7 @@ const USAGE: Record<string, string> = {
   join: 'join NAME',
   oom_score_adj: 'oom_score_adj N',
   oom_score: 'oom_score LABEL',
+  hugepages: 'hugepages LABEL',
   cgstat: 'cgstat LABEL NAME',
   events: 'events LABEL',
   sleep: 'sleep MS',
@@ -298,16 +299,18 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         if (!prot) fail(`mmap: PROT must be none or a combination of r, w, x, got '${args[4]}'`);
         let populate = false;
         let noreserve = false;
+        let hugetlb = false;
         let offset = 0;
         let after: string | null = null;
         for (const o of args.slice(5)) {
           if (o === 'populate') populate = true;
           else if (o === 'noreserve') noreserve = true;
+          else if (o === 'hugetlb') hugetlb = true;
           else if (o.startsWith('offset=')) offset = pages(o.slice(7), 'offset');
           else if (o.startsWith('after=')) after = mapping(o.slice(6));
           else fail(`mmap: unknown option '${o}'`);
         }
-        ops.push({ ...base, op, name, pages: np, file, shared: args[3] === 'shared', prot: prot!, populate, noreserve, offset, after });
+        ops.push({ ...base, op, name, pages: np, file, shared: args[3] === 'shared', prot: prot!, populate, noreserve, hugetlb, offset, after });
         names[cur]!.add(name);
         break;
       }
@@ -489,6 +492,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         break;
       }
       case 'oom_score':
+      case 'hugepages':
       case 'events':
         count(1, 1);
         ops.push({ ...base, op, label: args[0]! } as Op);

@@ -8,6 +8,7 @@ import { ENODEV, errnoName } from '../../kernel/errno.js';
 import { memcgAttach, memcgCreate } from '../../kernel/memcontrol.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../kernel/oom_kill.js';
 import { swapon } from '../../kernel/swapfile.js';
+import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
 import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
 import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
@@ -19,6 +20,7 @@ import {
   doMunmap,
   MAP_ANONYMOUS,
   MAP_FIXED_NOREPLACE,
+  MAP_HUGETLB,
   MAP_NORESERVE,
   MAP_POPULATE,
   MAP_PRIVATE,
@@ -174,7 +176,8 @@ export class SimRun {
           (op.shared ? MAP_SHARED : MAP_PRIVATE) |
           (file ? 0 : MAP_ANONYMOUS) |
           (op.populate ? MAP_POPULATE : 0) |
-          (op.noreserve ? MAP_NORESERVE : 0);
+          (op.noreserve ? MAP_NORESERVE : 0) |
+          (op.hugetlb ? MAP_HUGETLB : 0);
         const r = doMmap(k, task, { addr, len: op.pages * 4096, prot: protBits(op.prot), flags, file, offset: op.offset * 4096 });
         if (r < 0) ps.maps.delete(op.name);
         else ps.maps.set(op.name, { name: op.name, addr: r, pages: op.pages });
@@ -319,6 +322,10 @@ export class SimRun {
         return { kind: 'ret', value: 'ok' };
       case 'oom_score':
         return { kind: 'oom_score', score: oomScore(k, task), adj: task.oomScoreAdj };
+      case 'hugepages': {
+        const h = k.hstate;
+        return { kind: 'hugepages', total: h.nrHugePages, free: h.freeHugePages, rsvd: h.resvHugePages, surp: h.surplusHugePages, hugetlbKb: hugetlbUsagePages(task.mm!) * 4 };
+      }
       case 'cgstat': {
         const m = k.memcgs.find((c) => c.name === op.name)!;
         return {
