@@ -335,6 +335,8 @@ export function folioMarkDirty(k: Kernel, inode: Inode, head: number): void {
   k.vmstat.add(VM.nr_dirty, n);
   k.vmstat.add(VM.nr_zone_write_pending, n);
   k.vmstat.add(VM.nr_dirtied, n);
+  // balance_dirty_pages_ratelimited() runs once the fault or write is done.
+  k.dirtyBalancePending = true;
 }
 
 function accountCleaned(k: Kernel, inode: Inode, head: number): void {

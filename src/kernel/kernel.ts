@@ -26,6 +26,7 @@ import { CountingTlbFlush, type TlbFlushHooks } from './tlbflush.js';
 import { workingsetRefault } from './workingset.js';
 import { SimClock, type CostModel } from './clock.js';
 import { Psi } from './psi.js';
+import { balanceDirtyPages } from './page_writeback.js';
 import { Hstate, HPAGE_NR } from './hugetlb.js';
 import { PeriodicWriteback } from './fs_writeback.js';
 
@@ -230,12 +231,18 @@ export class Kernel {
   leave(): void {
     // Each fault and each system call is charged as it ends (clock.ts).
     this.clock.settle(this);
+    if (this.dirtyBalancePending) {
+      this.dirtyBalancePending = false;
+      balanceDirtyPages(this);
+    }
     if (--this.depth > 0) return;
     this.current = null;
     while (this.pendingReap.length) reapTask(this, this.pendingReap.shift()!);
   }
 
   private depth = 0;
+  /** A page became dirty since the last balance_dirty_pages() check. */
+  dirtyBalancePending = false;
 
   /** hugetlb_total_pages(): base pages in the hugetlb pool, surplus included. */
   get hugetlbTotalPages(): number {

@@ -97,6 +97,16 @@ export function bootMinFreeKbytes(memtotalKb: number, thpEnabled: boolean): numb
   return min;
 }
 
+/** totalreserve_pages: Σ over zones of min(high watermark + largest lowmem_reserve, managed). */
+export function totalreservePages(k: { buddy: BuddyAllocator }): number {
+  let total = 0;
+  for (const z of k.buddy.zones) {
+    const maxReserve = Math.max(0, ...z.lowmemReserve);
+    total += Math.min(z.watermark[WMARK_HIGH]! + maxReserve, z.managed);
+  }
+  return total;
+}
+
 /** Integer square root, as the kernel's int_sqrt(). */
 export function intSqrt(x: number): number {
   let r = Math.floor(Math.sqrt(x));

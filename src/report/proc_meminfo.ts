@@ -3,7 +3,8 @@
 // mm/vmstat.c (vmstat_show). Slab, kernel stacks and other kernel memory are
 // not simulated and read 0.
 import type { Kernel } from '../kernel/kernel.js';
-import { WMARK_HIGH, WMARK_LOW } from '../kernel/page_alloc.js';
+import { totalreservePages, WMARK_LOW } from '../kernel/page_alloc.js';
+import { globalDirtyLimits } from '../kernel/page_writeback.js';
 import { vmCommitLimit } from '../kernel/util.js';
 import { VM, VMSTAT_NAMES } from '../kernel/vmstat.js';
 
@@ -11,15 +12,7 @@ function line(label: string, kb: number): string {
   return `${(label + ':').padEnd(16)}${String(Math.max(0, Math.floor(kb))).padStart(8)} kB`;
 }
 
-/** totalreserve_pages: Σ over zones of min(high watermark + largest lowmem_reserve, managed). */
-export function totalreservePages(k: Kernel): number {
-  let total = 0;
-  for (const z of k.buddy.zones) {
-    const maxReserve = Math.max(0, ...z.lowmemReserve);
-    total += Math.min(z.watermark[WMARK_HIGH]! + maxReserve, z.managed);
-  }
-  return total;
-}
+export { totalreservePages };
 
 /** si_mem_available(), in pages. */
 export function memAvailablePages(k: Kernel): number {
@@ -106,8 +99,8 @@ export function procVmstat(k: Kernel): string {
   for (let i = 0; i < VMSTAT_NAMES.length; i++) {
     const name = VMSTAT_NAMES[i]!;
     let value = k.vmstat.v[i]!;
-    if (name === 'nr_dirty_threshold') value = Math.floor(memAvailablePages(k) * 0.2);
-    else if (name === 'nr_dirty_background_threshold') value = Math.floor(memAvailablePages(k) * 0.1);
+    if (name === 'nr_dirty_threshold') value = globalDirtyLimits(k).thresh;
+    else if (name === 'nr_dirty_background_threshold') value = globalDirtyLimits(k).bgThresh;
     else if (name === 'nr_memmap_boot_pages') value = Math.ceil((k.pages.nrFrames * 64) / 4096);
     out.push(`${name} ${value}`);
   }
