@@ -2,7 +2,8 @@
 
 // A simulated machine and its processes.
 export { Machine, Process, SyscallError, SignalError, parseSize } from './api/machine.js';
-export type { MachineOptions, MmapOptions, MapFlag, ProtString, Size } from './api/machine.js';
+export type { MachineOptions, MmapOptions, MapFlag, ProtString, Size, ZoneInfo } from './api/machine.js';
+export type { Arch } from './kernel/arch.js';
 export type { ProgramImage } from './kernel/exec.js';
 export type { Advice } from './kernel/madvise.js';
 export { DEFAULT_MACHINE, machineLine } from './kernel/machine.js';
