@@ -4,6 +4,7 @@
 // sources named in the comments, never copied from the simulator's output.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine, SyscallError, type Process } from '../../src/api/machine.js';
@@ -178,6 +179,53 @@ describe('kernel/arch32: page tables', () => {
     p.exit();
     assert.deepEqual(m.checkInvariants(), []);
     assert.equal(field(m.meminfo(), 'PageTables'), 0);
+  });
+
+  it('stays sound under any mix of mmap, touch, munmap, fork, exit, dontneed, mremap, mprotect', () => {
+    // Frames shared by two pool tables (i386) and preallocated PMDs (PAE)
+    // must keep free + used = total and VmPTE = the frames behind the tables,
+    // and every table must be gone when every process has exited.
+    for (const arch of ['i386', 'i386-pae'] as const) {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.nat(), fc.nat(), fc.nat()), { maxLength: 40 }), (ops) => {
+          const m = new Machine({ arch, memtotal: '256M' });
+          const procs: Process[] = [m.spawn('p', { image: null })];
+          const maps: Array<[number, number]> = [];
+          for (const [op, a, b, c] of ops) {
+            const p = procs[a % procs.length]!;
+            const pick = maps[b % Math.max(maps.length, 1)];
+            try {
+              if (op <= 1) {
+                const pages = 1 + (b % 3000);
+                const addr = 0x10000000 + (c % 64) * 2 * MIB + (b % 4) * 409600;
+                maps.push([p.mmap({ pages, prot: 'rw', flags: ['private', 'anonymous', 'fixed'], addr }), pages]);
+              } else if (op === 5) {
+                if (procs.length < 5) procs.push(p.fork());
+              } else if (op === 6) {
+                if (a % procs.length !== 0) p.exit();
+              } else if (pick) {
+                const [addr, pages] = pick;
+                const first = c % pages;
+                if (op <= 3) p.touch(addr + first * 4096, Math.min(pages - first, 1 + (c % 700)), { write: true, step: 1 + (b % 300) });
+                else if (op === 4) p.munmap(addr + first * 4096, (1 + ((b * 7) % (pages - first))) * 4096);
+                else if (op === 7) p.madvise(addr, pages * 4096, 'dontneed');
+                else if (op === 8) maps.push([p.mremap(addr, pages * 4096, pages * 4096, 0x30000000 + (c % 32) * 2 * MIB), pages]);
+                else p.mprotect(addr, pages * 4096, c % 2 ? 'r' : 'rw');
+              }
+            } catch (e) {
+              if (!(e instanceof SyscallError) && !(e instanceof Error && e.name === 'SignalError')) throw e;
+            }
+            for (let i = procs.length - 1; i >= 0; i--) if (procs[i]!.task.exited) procs.splice(i, 1);
+            assert.deepEqual(m.checkInvariants(), []);
+          }
+          for (const q of procs.slice(1).reverse()) if (!q.task.exited) q.exit();
+          procs[0]!.exit();
+          assert.deepEqual(m.checkInvariants(), []);
+          assert.equal(field(m.meminfo(), 'PageTables'), 0);
+        }),
+        { numRuns: 60 },
+      );
+    }
   });
 
   it('rejects THP advice, which a kernel without CONFIG_TRANSPARENT_HUGEPAGE does not know', () => {
