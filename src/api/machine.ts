@@ -12,8 +12,10 @@ import { errnoName } from '../kernel/errno.js';
 import { DEFAULT_IMAGE, execve, sysBrk, type ProgramImage } from '../kernel/exec.js';
 import { createFile, fadviseDontneed, fsync, openFile, preadByte, truncateFile, unlinkFile } from '../kernel/file_io.js';
 import { Kernel } from '../kernel/kernel.js';
-import { bootMinFreeKbytes } from '../kernel/page_alloc.js';
-import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../kernel/machine.js';
+import type { Arch } from '../kernel/arch.js';
+import { kmapCount } from '../kernel/highmem.js';
+import { applyArchDefaults, checkMachine, DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../kernel/machine.js';
+import { WMARK_HIGH, WMARK_LOW, WMARK_MIN } from '../kernel/page_alloc.js';
 import { sysMadvise, type Advice } from '../kernel/madvise.js';
 import { ACCESS_OOM, ACCESS_SIGBUS } from '../kernel/memory.js';
 import { sysMlock, sysMunlock } from '../kernel/mlock.js';
@@ -72,9 +74,16 @@ export interface MachineOptions {
   thpZeroPage?: boolean;
   faultAroundKb?: number;
   readAheadKb?: number;
+  /** Default: the host's 67584 on x86-64; on 32-bit, what the kernel computes from lowmem. */
   minFreeKbytes?: number;
   /** What simulated events cost, in ns (kernel/clock.ts); unset fields keep the measured defaults. */
   costs?: Partial<CostModel>;
+  /** 'x86_64' (default), or a 32-bit machine: 'i386' (2-level paging, up to 4G) or 'i386-pae' (up to 64G). */
+  arch?: Arch;
+  /** CONFIG_HIGHPTE (32-bit only): user PTE tables may come from HighMem. */
+  highpte?: boolean;
+  /** The `highmem=` boot option (32-bit, at most 896M of RAM): RAM given to HighMem instead of lowmem. */
+  highmem?: Size;
 }
 
 /** A memory cgroup's limits (cgroup v1 memory controller). */
@@ -95,6 +104,19 @@ export interface CgroupStat {
   memswUsageKb: number;
   failcnt: number;
   oomKill: number;
+}
+
+
+/** One zone's state, in pages, as /proc/zoneinfo shows it. */
+export interface ZoneInfo {
+  name: string;
+  managed: number;
+  free: number;
+  min: number;
+  low: number;
+  high: number;
+  /** lowmem_reserve ("protection") against requests whose highest zone is each zone of the node. */
+  protection: number[];
 }
 
 /** A system call failed: `errno` is its symbolic name (ENOMEM, EINVAL...). */
@@ -175,9 +197,16 @@ export class Machine {
     if (opts.thpZeroPage !== undefined) cfg.thpZeroPage = opts.thpZeroPage;
     if (opts.faultAroundKb !== undefined) cfg.faultAroundKb = opts.faultAroundKb;
     if (opts.readAheadKb !== undefined) cfg.readAheadKb = opts.readAheadKb;
-    // Without minFreeKbytes, the kernel computes it at boot from the RAM size.
-    cfg.minFreeKbytes = opts.minFreeKbytes ?? bootMinFreeKbytes(cfg.memtotalKb, cfg.thp !== 'never');
-    if (cfg.memtotalKb < 16384) throw new RangeError('memtotal must be at least 16M');
+    if (opts.minFreeKbytes !== undefined) cfg.minFreeKbytes = opts.minFreeKbytes;
+    if (opts.arch !== undefined) cfg.arch = opts.arch;
+    if (opts.highpte !== undefined) cfg.highpte = opts.highpte;
+    if (opts.highmem !== undefined) cfg.highmemKb = Math.floor(parseSize(opts.highmem) / 1024);
+    const given = new Set<string>();
+    if (opts.thp !== undefined) given.add('thp');
+    if (opts.minFreeKbytes !== undefined) given.add('min_free_kbytes');
+    applyArchDefaults(cfg, given);
+    const bad = checkMachine(cfg);
+    if (bad) throw new RangeError(bad);
     this.kernel = new Kernel(cfg, opts.costs);
   }
 
@@ -328,6 +357,29 @@ export class Machine {
       .find((l) => l.startsWith(name + ' '));
     if (!line) throw new RangeError(`no /proc/vmstat counter '${name}'`);
     return Number(line.slice(name.length + 1));
+  }
+
+  /** The zones of the machine, lowest first (DMA, DMA32, Normal; on 32-bit DMA, Normal, HighMem). */
+  zones(): ZoneInfo[] {
+    const zones = this.kernel.buddy.zones;
+    return zones.map((z) => ({
+      name: z.name,
+      managed: z.managed,
+      free: z.freePages,
+      min: z.watermark[WMARK_MIN]!,
+      low: z.watermark[WMARK_LOW]!,
+      high: z.watermark[WMARK_HIGH]!,
+      protection: zones.map((_, j) => (j > z.id ? z.lowmemReserve[j]! : 0)),
+    }));
+  }
+
+  /**
+   * Times the kernel had to map a HighMem page to touch it (kmap_local_page):
+   * zeroing, copy on write, write(2)/pread(2) copies, swap-out. A simulator
+   * statistic, 0 on machines without high memory (kernel/highmem.ts).
+   */
+  get kmaps(): number {
+    return kmapCount(this.kernel.mem);
   }
 
   /** Global consistency checks; an empty list when the simulated state is sound. */

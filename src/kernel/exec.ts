@@ -13,6 +13,10 @@
 //                   rw-p  .bss               (anonymous)
 //                   rw-p  [heap]             (grows with brk)
 //   0x7ffffffde000  rw-p  [stack]            (132 KiB, VM_GROWSDOWN)
+//
+// On a 32-bit machine the same image goes at the ia32 PIE base 0x400000,
+// with the stack ending at TASK_SIZE = 0xc0000000 and mmap_base 128 MiB
+// below it (arch/x86/include/asm/elf.h ELF_ET_DYN_BASE, arch/x86/mm/mmap.c).
 import { PAGE_SIZE, roundUp } from '../hw/addr.js';
 import { EINVAL, ENOENT, ENOMEM } from './errno.js';
 import { createFile, openFile } from './file_io.js';
@@ -57,6 +61,10 @@ export const ELF_ET_DYN_BASE = 0x555555554000;
 export const STACK_TOP = 0x7ffffffff000;
 /** mmap_base below the stack: STACK_TOP - (8 MiB RLIMIT_STACK + stack guard gap). */
 const MMAP_BASE = 0x7ffff7fff000;
+/** The same three for a 32-bit process (mmap_is_ia32()). */
+export const ELF_ET_DYN_BASE_32 = 0x400000;
+export const STACK_TOP_32 = 0xc0000000;
+const MMAP_BASE_32 = STACK_TOP_32 - 128 * 1024 * 1024;
 
 /** VM_DATA_DEFAULT_FLAGS on x86-64. */
 const VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -74,7 +82,9 @@ export function execve(k: Kernel, task: Task, image: ProgramImage = DEFAULT_IMAG
   if (inode.sizePages < filePages) return -EINVAL;
   const mm = new Mm();
   if (!pgdAlloc(k, mm)) return -ENOMEM;
-  mm.mmapBase = MMAP_BASE;
+  const ia32 = k.arch.highmem;
+  const stackTop = ia32 ? STACK_TOP_32 : STACK_TOP;
+  mm.mmapBase = ia32 ? MMAP_BASE_32 : MMAP_BASE;
   const old = task.mm;
   task.mm = mm;
   if (old) {
@@ -83,7 +93,7 @@ export function execve(k: Kernel, task: Task, image: ProgramImage = DEFAULT_IMAG
   }
   const file = openFile(k, image.path, false);
   if (typeof file === 'number') return -ENOENT;
-  const base = ELF_ET_DYN_BASE;
+  const base = ia32 ? ELF_ET_DYN_BASE_32 : ELF_ET_DYN_BASE;
   let off = 0;
   const seg = (pages: number, prot: number): number => {
     if (pages === 0) return 0;
@@ -108,16 +118,16 @@ export function execve(k: Kernel, task: Task, image: ProgramImage = DEFAULT_IMAG
   mm.startBrk = mm.brk = bssStart + image.bssPages * PAGE_SIZE;
   // setup_arg_pages(): the stack VMA, accounted, growing down.
   const stackLen = image.stackPages * PAGE_SIZE;
-  const stackStart = STACK_TOP - stackLen;
+  const stackStart = stackTop - stackLen;
   const flags = VM_DATA_DEFAULT_FLAGS | VM_GROWSDOWN | VM_ACCOUNT;
   if (vmEnoughMemory(k, mm, image.stackPages) < 0) return -ENOMEM;
-  const stack = new Vma(mm, stackStart, STACK_TOP, flags, stackStart / PAGE_SIZE, 'anon', null);
+  const stack = new Vma(mm, stackStart, stackTop, flags, stackStart / PAGE_SIZE, 'anon', null);
   vmaSetPageProt(stack);
   vmaLink(k, stack);
   vmStatAccount(mm, flags, image.stackPages);
-  mm.startStack = STACK_TOP - 64;
+  mm.startStack = stackTop - 64;
   // The kernel writes argv, envp and the auxiliary vector at the top of the stack.
-  userAccess(k, task, STACK_TOP - PAGE_SIZE, true);
+  userAccess(k, task, stackTop - PAGE_SIZE, true);
   task.comm = image.path.slice(image.path.lastIndexOf('/') + 1).slice(0, 15);
   task.minFlt = 0;
   task.majFlt = 0;

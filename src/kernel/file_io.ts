@@ -6,6 +6,7 @@ import { EISDIR, ENODEV, ENOENT } from './errno.js';
 import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
+import { kmapLocal } from './highmem.js';
 import { maybeEvictInode } from './mmap.js';
 import { fsyncRange } from './msync.js';
 import { PG_readahead } from './page.js';
@@ -99,5 +100,6 @@ export function preadByte(k: Kernel, file: OpenFile, index: number): number {
   const prevHead = prevIndex >= 0 ? inode.lookup(prevIndex) : -1;
   if (prevHead < 0 || k.pages.folioOf(prevHead) !== head) folioMarkAccessed(k, head);
   ra.prevPos = pos + 1;
+  kmapLocal(k.mem, pfn); // copy_page_to_iter() maps a HighMem page
   return k.mem.first[pfn]!;
 }

@@ -10,6 +10,7 @@
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode, OpenFile, RaState } from './fs.js';
 import type { Kernel } from './kernel.js';
+import { kmapLocal } from './highmem.js';
 import {
   NO_PFN,
   PG_dirty,
@@ -416,6 +417,7 @@ export function filemapWrite(k: Kernel, inode: Inode, index: number, nrPages: nu
     const n = p.nrPages(head) - (pfn - head);
     const count = Math.min(n, left);
     for (let i = 0; i < count; i++) {
+      kmapLocal(k.mem, pfn + i); // copy_page_from_iter_atomic() maps a HighMem page
       k.mem.first[pfn + i] = value;
       k.mem.fill[pfn + i] = value;
     }

@@ -10,12 +10,16 @@ import { PG_anon, PG_head, PG_hugetlb, PG_swapbacked } from './page.js';
 import { HPAGE_NR, hugetlbUsagePages } from './hugetlb.js';
 import { VM } from './vmstat.js';
 
-/** Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and counts its tables. */
-export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => void): number {
+/**
+ * Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and
+ * counts its tables; `onTable` (optional) sees each table id.
+ */
+export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => void, onTable?: (table: number) => void): number {
   const pt = k.pt;
   let tables = 0;
   const visit = (table: number, level: number): void => {
     tables++;
+    onTable?.(table);
     for (let i = 0; i < ENTRIES; i++) {
       const e = table * ENTRIES + i;
       const f = pt.flags[e]!;
@@ -47,7 +51,17 @@ export function checkInvariants(k: Kernel): string[] {
     const rss = [0, 0, 0, 0];
     let hugetlbPages = 0;
     let deposits = 0;
-    const tables = walkLeaves(k, mm, (e, huge) => {
+    // The frames behind this mm's tables: distinct, since the two pool
+    // halves of an i386 PTE table share one (kernel/pgtable.ts).
+    const frames = new Set<number>();
+    let vmpteFrames = 0;
+    const onTable = (table: number): void => {
+      const pfn = pt.tablePfn[table]!;
+      if (pfn < 0 || frames.has(pfn)) return;
+      frames.add(pfn);
+      if (pt.tableLevel[table] !== 4) vmpteFrames++;
+    };
+    walkLeaves(k, mm, (e, huge) => {
       const f = pt.flags[e]!;
       if (f & PTE_SWAP) {
         rss[MM_SWAPENTS]!++;
@@ -73,14 +87,14 @@ export function checkInvariants(k: Kernel): string[] {
         pteMaps.set(pfn, (pteMaps.get(pfn) ?? 0) + 1);
         rss[type]!++;
       }
-    });
-    tableFrames += tables + deposits;
+    }, onTable);
+    tableFrames += frames.size + deposits;
     if (hugetlbPages !== hugetlbUsagePages(mm)) problems.push(`pid ${t.pid}: HugetlbPages ${hugetlbUsagePages(mm) * 4} kB but page tables map ${hugetlbPages * 4} kB`);
     for (const c of [MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS]) {
       if (rss[c] !== mm.rss[c]) problems.push(`pid ${t.pid}: rss counter ${c} is ${mm.rss[c]} but page tables map ${rss[c]}`);
     }
-    if (mm.pgtablesBytes !== (tables - 1 + deposits) * 4096) {
-      problems.push(`pid ${t.pid}: VmPTE ${mm.pgtablesBytes / 1024} kB but ${tables - 1} tables + ${deposits} deposits`);
+    if (mm.pgtablesBytes !== (vmpteFrames + deposits) * 4096) {
+      problems.push(`pid ${t.pid}: VmPTE ${mm.pgtablesBytes / 1024} kB but ${vmpteFrames} table frames + ${deposits} deposits`);
     }
   }
   // Every folio: mapcounts and refcount agree with mappings and the page cache.

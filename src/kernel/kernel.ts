@@ -12,8 +12,10 @@ import type { MachineConfig } from './machine.js';
 import { exitMmap } from './mmap.js';
 import { Mm, type AnonVma } from './mm_types.js';
 import { NO_PFN, PageArray, PG_reserved, PG_uptodate, PG_zero } from './page.js';
-import { BuddyAllocator, layoutZones, setupWatermarks } from './page_alloc.js';
-import { freeTable, pgdAlloc } from './pgtable.js';
+import { BuddyAllocator, kernelZone, layoutZones, setupWatermarks } from './page_alloc.js';
+import { pgdAlloc, pgdFree } from './pgtable.js';
+import { archInfo, type ArchInfo } from './arch.js';
+import { HighmemPhysMem } from './highmem.js';
 import { Task } from './task.js';
 import { outOfMemory, reapTask, type OomKill } from './oom_kill.js';
 import { MemCgroup } from './memcontrol.js';
@@ -32,6 +34,12 @@ import { PeriodicWriteback } from './fs_writeback.js';
 
 export class Kernel {
   readonly totalramPages: number;
+  /** x86-64 or 32-bit x86 (kernel/arch.ts). */
+  readonly arch: ArchInfo;
+  /** TASK_SIZE: user space ends here (2^47 - 4 KiB, or 3 GiB on 32-bit). */
+  readonly taskSize: number;
+  /** The highest zone of kernel allocations (GFP_KERNEL): Normal. */
+  readonly kernelZone: number;
   readonly pages: PageArray;
   readonly mem: PhysMem;
   readonly pt = new PageTablePool();
@@ -118,10 +126,14 @@ export class Kernel {
     this.clock.timers.push(new PeriodicWriteback(this), this.psi);
     this.clock.onKswapd = (now) => this.psi.noteActivity(now);
     this.totalramPages = Math.floor(machine.memtotalKb / 4);
-    const zones = layoutZones(this.totalramPages);
+    this.arch = archInfo(machine.arch);
+    this.taskSize = this.arch.taskSize;
+    const zones = layoutZones(this.totalramPages, machine);
+    this.kernelZone = kernelZone(zones);
     const nrFrames = zones[zones.length - 1]!.endPfn;
     this.pages = new PageArray(nrFrames);
-    this.mem = new PhysMem(nrFrames);
+    // With high memory, the kernel's clears and copies of HighMem frames count kmaps (highmem.ts).
+    this.mem = this.arch.highmem ? new HighmemPhysMem(nrFrames, zones[2]!.startPfn) : new PhysMem(nrFrames);
     this.buddy = new BuddyAllocator(zones, this.pages, this.vmstat);
     setupWatermarks(zones, machine.minFreeKbytes);
     this.lru = new LruLists(this.pages, this.vmstat);
@@ -141,7 +153,8 @@ export class Kernel {
   spawn(comm: string, parent: Task | null = null): Task {
     const mm = new Mm();
     if (!pgdAlloc(this, mm)) throw new Error('out of memory creating a process');
-    mm.mmapBase = 0x7f0000000000;
+    // 32-bit: TASK_SIZE minus the 128 MiB minimum gap below the stack (arch/x86/mm/mmap.c mmap_base()).
+    mm.mmapBase = this.arch.highmem ? this.taskSize - 128 * 1024 * 1024 : 0x7f0000000000;
     const t = new Task(this.nextPid++, comm, mm, parent);
     this.tasks.push(t);
     this.memcgs[0]!.tasks.add(t);
@@ -165,10 +178,7 @@ export class Kernel {
   /** Tears down an mm: all mappings, page tables and the PGD (exit_mmap + pgd_free). */
   exitMm(mm: Mm): void {
     exitMmap(this, mm);
-    if (mm.pgd >= 0) {
-      freeTable(this, mm, mm.pgd);
-      mm.pgd = -1;
-    }
+    pgdFree(this, mm);
   }
 
   /**

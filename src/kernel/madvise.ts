@@ -459,6 +459,8 @@ function madvisePopulate(k: Kernel, task: Task, start: number, end: number, writ
  * but make the call return ENOMEM (madvise_walk_vmas).
  */
 export function sysMadvise(k: Kernel, task: Task, start: number, len: number, advice: Advice): number {
+  // mmsim's 32-bit machines have no THP: as without CONFIG_TRANSPARENT_HUGEPAGE (madvise_behavior_valid).
+  if (k.arch.highmem && (advice === 'hugepage' || advice === 'nohugepage' || advice === 'collapse')) return -EINVAL;
   if (start % 4096 !== 0) return -EINVAL;
   const alen = Math.ceil(len / 4096) * 4096;
   const end = start + alen;

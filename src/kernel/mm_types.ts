@@ -2,6 +2,7 @@
 // Linux: include/linux/mm_types.h, include/linux/rmap.h.
 // These are slow-path objects (created by system calls, not per access), so
 // they are plain classes; page tables and frames are typed arrays elsewhere.
+import { TASK_SIZE } from '../hw/addr.js';
 import type { OpenFile } from './fs.js';
 
 /** What backs a VMA: no vm_ops (anonymous), a regular file, or shmem. */
@@ -98,6 +99,8 @@ export class Mm {
   users = 1;
   /** Next address for top-down placement of non-fixed mmaps (mmap_base). */
   mmapBase = 0;
+  /** mm->task_size: the end of user space (3 GiB on a 32-bit machine); set by pgdAlloc. */
+  taskSize = TASK_SIZE;
 
   get mapCount(): number {
     return this.vmas.length;

@@ -2,7 +2,7 @@
 // (do_mmap, exit_mmap), mm/vma.c (__mmap_region, do_vmi_munmap,
 // vms_gather_munmap_vmas, vms_complete_munmap_vmas, unmap_region),
 // mm/shmem.c (shmem_zero_setup), arch/x86/kernel/sys_x86_64.c.
-import { TASK_SIZE, roundUp } from '../hw/addr.js';
+import { roundUp } from '../hw/addr.js';
 import { EACCES, EEXIST, EINVAL, ENOMEM, EOVERFLOW, EPERM } from './errno.js';
 import { cachedFolios, filemapRemoveFolio } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
@@ -78,12 +78,12 @@ function accountableMapping(flags: number): boolean {
 
 /** Top-down search for a free range of `len` bytes below mmap_base (vm_unmapped_area). */
 export function getUnmappedArea(k: Kernel, mm: Mm, len: number, hint: number): number {
-  if (len > TASK_SIZE) return -ENOMEM;
+  if (len > mm.taskSize) return -ENOMEM;
   if (hint) {
     const a = roundUp(Math.max(hint, k.mmapMinAddr), 4096);
-    if (a + len <= TASK_SIZE && !overlaps(mm, a, a + len)) return a;
+    if (a + len <= mm.taskSize && !overlaps(mm, a, a + len)) return a;
   }
-  let top = mm.mmapBase || TASK_SIZE;
+  let top = mm.mmapBase || mm.taskSize;
   for (let i = mm.vmas.length - 1; i >= 0; i--) {
     const v = mm.vmas[i]!;
     if (v.start >= top) continue;
@@ -112,13 +112,15 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   let hugetlb = a.file !== null && a.file.inode.fs === 'hugetlbfs';
   if (a.flags & MAP_HUGETLB && !hugetlb) {
     if (!(a.flags & MAP_ANONYMOUS) && a.file !== null) return -EINVAL;
+    // mmsim models the 2 MiB huge page size only; 2-level i386 paging has 4 MiB ones.
+    if (k.machine.arch === 'i386') return -EINVAL;
     hugetlb = true;
     a = { ...a, file: new OpenFile(k.fs.hugetlbAnon(hugetlbMmapLen(a.len)), true, 0), offset: 0, flags: a.flags & ~MAP_ANONYMOUS };
   }
   if (hugetlb) a = { ...a, len: hugetlbMmapLen(a.len) };
   if (a.len === 0) return -EINVAL;
   const len = roundUp(a.len, 4096);
-  if (len === 0 || len > TASK_SIZE) return -ENOMEM;
+  if (len === 0 || len > mm.taskSize) return -ENOMEM;
   const anon = (a.flags & MAP_ANONYMOUS) !== 0 || a.file === null;
   let pgoff = a.offset / 4096;
   if (pgoff + len / 4096 > 2 ** 52) return -EOVERFLOW;
@@ -129,7 +131,7 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
     if (a.addr % 4096 !== 0) return -EINVAL;
     // hugetlb_get_unmapped_area(): a fixed address must be huge-page aligned.
     if (hugetlb && a.addr % HPAGE_SIZE !== 0) return -EINVAL;
-    if (a.addr > TASK_SIZE - len) return -ENOMEM;
+    if (a.addr > mm.taskSize - len) return -ENOMEM;
     if (a.addr < k.mmapMinAddr) return -EPERM;
     addr = a.addr;
     if (a.flags & MAP_FIXED_NOREPLACE && overlaps(mm, addr, addr + len)) return -EEXIST;
@@ -233,7 +235,7 @@ function mmapRegion(k: Kernel, task: Task, file: OpenFile | null, addr: number, 
  * its middle fails with ENOMEM at max_map_count.
  */
 export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number {
-  if (start % 4096 !== 0 || start > TASK_SIZE || len > TASK_SIZE - start) return -EINVAL;
+  if (start % 4096 !== 0 || start > mm.taskSize || len > mm.taskSize - start) return -EINVAL;
   const end = start + roundUp(len, 4096);
   if (end === start) return -EINVAL;
   let i = mm.findIndex(start);

@@ -6,7 +6,7 @@
 // Moving hands page-table pages over whole where it can: a PMD table when a
 // whole 1 GiB-aligned PUD range moves, a PTE table when a whole 2 MiB range
 // moves; otherwise PTEs move one by one into new tables.
-import { PMD_SIZE, PUD_SIZE, TASK_SIZE, roundUp } from '../hw/addr.js';
+import { PMD_SIZE, PUD_SIZE, roundUp } from '../hw/addr.js';
 import { ENTRIES, pgdIndex, pmdIndex, pudIndex } from '../hw/page_table.js';
 import { PTE_PRESENT, PTE_PSE } from '../hw/pte.js';
 import { EFAULT, EINVAL, ENOMEM } from './errno.js';
@@ -177,7 +177,7 @@ function moveVma(k: Kernel, task: Task, vma: Vma, oldAddr: number, oldLen: numbe
 /** True if [vma.end, vma.end + delta) is free (vma_expandable). */
 function expandable(mm: Mm, vma: Vma, delta: number): boolean {
   const end = vma.end + delta;
-  if (end < vma.end || end > TASK_SIZE) return false;
+  if (end < vma.end || end > mm.taskSize) return false;
   const next = mm.vmas[mm.vmas.indexOf(vma) + 1];
   return !next || next.start >= end;
 }
@@ -193,10 +193,10 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
   if (addr % 4096 !== 0) return -EINVAL;
   oldLen = roundUp(oldLen, 4096);
   newLen = roundUp(newLen, 4096);
-  if (!newLen || newLen > TASK_SIZE) return -EINVAL;
+  if (!newLen || newLen > mm.taskSize) return -EINVAL;
   const fixed = (flags & MREMAP_FIXED) !== 0;
   if (fixed) {
-    if (newAddr > TASK_SIZE - newLen) return -EINVAL;
+    if (newAddr > mm.taskSize - newLen) return -EINVAL;
     if (newAddr % 4096 !== 0) return -EINVAL;
     if (!(flags & MREMAP_MAYMOVE)) return -EINVAL;
     if (addr < newAddr + newLen && newAddr < addr + oldLen) return -EINVAL;

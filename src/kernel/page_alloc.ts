@@ -6,11 +6,21 @@
 //   DMA32   [4096, 786432)         16 MiB - 3 GiB (then a 1 GiB PCI hole)
 //   Normal  [1048576, ...)         4 GiB and up
 // RAM is filled in that order until MemTotal pages are placed.
+// A 32-bit machine (kernel/arch.ts) has no DMA32 and adds HighMem:
+//   DMA     [0, 4096)              0 - 16 MiB
+//   Normal  [4096, 229376)         16 MiB - 896 MiB (lowmem, directly mapped)
+//   HighMem [229376, ...)          above 896 MiB (no permanent kernel mapping)
+// Simplification: no PCI hole on 32-bit machines; RAM is contiguous from 0.
+// Zone ids are positions in the node's zone array, as zone_idx() is: on
+// 32-bit, id 2 (ZONE_NORMAL's number on x86-64) is HighMem, the highest zone,
+// which is what user allocations (GFP_HIGHUSER_MOVABLE) ask for; kernel
+// allocations pass kernelZone(), the highest zone that is not HighMem.
 // Free blocks are kept per zone and order 0..10 on lists threaded through the
 // frames' LRU links (as Linux reuses page->lru). Memory never handed out yet
 // is carved into blocks lazily from a per-zone "untouched" cursor, so a large
 // idle machine costs nothing to set up.
 // Simplification: no per-CPU page lists, migratetypes or compaction.
+import { archInfo, lowmemPages, type Arch } from './arch.js';
 import { NO_PFN, PG_buddy, PG_head, PG_tail, type PageArray } from './page.js';
 import { VM, type Vmstat } from './vmstat.js';
 
@@ -20,6 +30,11 @@ export const ZONE_DMA = 0;
 export const ZONE_DMA32 = 1;
 export const ZONE_NORMAL = 2;
 export const ZONE_NAMES = ['DMA', 'DMA32', 'Normal'] as const;
+/** Zone names of a 32-bit machine with CONFIG_HIGHMEM. */
+export const ZONE_NAMES_32 = ['DMA', 'Normal', 'HighMem'] as const;
+
+/** sysctl vm.lowmem_reserve_ratio by zone name (HighMem and Movable: 0, no reserve). */
+const LOWMEM_RESERVE_RATIO: Readonly<Record<string, number>> = { DMA: 256, DMA32: 256, Normal: 32, HighMem: 0 };
 
 export const WMARK_MIN = 0;
 export const WMARK_LOW = 1;
@@ -34,6 +49,8 @@ export interface Zone {
   readonly endPfn: number;
   /** Pages given to the buddy allocator (managed_pages). */
   readonly managed: number;
+  /** ZONE_HIGHMEM (is_highmem()): pages the kernel must kmap to touch. */
+  readonly highmem: boolean;
   freePages: number;
   /** First free block of each order, NO_PFN when empty. */
   readonly freeHead: Int32Array;
@@ -46,25 +63,45 @@ export interface Zone {
   readonly lowmemReserve: Float64Array;
 }
 
-/** Zone boundaries of the layout above, for `totalPages` of RAM. */
-export function layoutZones(totalPages: number): Zone[] {
+/** The architecture and boot options that shape the zones. */
+export interface ZoneLayoutOptions {
+  arch?: Arch;
+  /** The `highmem=` boot option, in kB (32-bit only). */
+  highmemKb?: number;
+}
+
+/**
+ * Zone boundaries of the layout above, for `totalPages` of RAM. Example
+ * (i386, 2 GiB = 524,288 pages): DMA [0, 4096), Normal [4096, 229376),
+ * HighMem [229376, 524288).
+ */
+export function layoutZones(totalPages: number, opts: ZoneLayoutOptions = {}): Zone[] {
   const spans: Array<[number, number]> = [];
-  let left = totalPages;
-  for (const [start, cap] of [
-    [0, 4096],
-    [4096, 786432],
-    [1048576, Infinity],
-  ] as Array<[number, number]>) {
-    const n = Math.min(left, cap - start);
-    spans.push([start, start + Math.max(0, n)]);
-    left -= Math.max(0, n);
+  const high = archInfo(opts.arch).highmem;
+  if (high) {
+    const low = lowmemPages(totalPages, Math.floor((opts.highmemKb ?? 0) / 4));
+    const dmaEnd = Math.min(4096, low);
+    spans.push([0, dmaEnd], [dmaEnd, low], [low, totalPages]);
+  } else {
+    let left = totalPages;
+    for (const [start, cap] of [
+      [0, 4096],
+      [4096, 786432],
+      [1048576, Infinity],
+    ] as Array<[number, number]>) {
+      const n = Math.min(left, cap - start);
+      spans.push([start, start + Math.max(0, n)]);
+      left -= Math.max(0, n);
+    }
   }
+  const names = high ? ZONE_NAMES_32 : ZONE_NAMES;
   return spans.map(([s, e], id) => ({
     id,
-    name: ZONE_NAMES[id]!,
+    name: names[id]!,
     startPfn: s,
     endPfn: e,
     managed: e - s,
+    highmem: high && id === 2,
     freePages: e - s,
     freeHead: new Int32Array(MAX_PAGE_ORDER + 1).fill(NO_PFN),
     nrFree: new Float64Array(MAX_PAGE_ORDER + 1),
@@ -107,6 +144,30 @@ export function totalreservePages(k: { buddy: BuddyAllocator }): number {
   return total;
 }
 
+/**
+ * The highest zone a kernel allocation (GFP_KERNEL) may use: Normal, which
+ * is id 2 on x86-64 and id 1 on a 32-bit machine (gfp_zone()).
+ */
+export function kernelZone(zones: readonly Zone[]): number {
+  let id = 0;
+  for (const z of zones) if (!z.highmem) id = z.id;
+  return id;
+}
+
+/**
+ * The default min_free_kbytes the kernel computes at boot
+ * (calc_min_free_kbytes in mm/page_alloc.c): from lowmem, the managed pages
+ * of the zones up to Normal (watermarks are still 0 then),
+ * clamp(int_sqrt(lowmem_kbytes * 16), 128, 262144). Used for 32-bit
+ * machines, where the x86-64 host's figure does not apply.
+ * Example: i386 with 2 GiB: lowmem 229,376 pages = 917,504 kB;
+ * int_sqrt(14,680,064) = 3831 kB.
+ */
+export function calcMinFreeKbytes(totalPages: number, opts: ZoneLayoutOptions = {}): number {
+  const lowmemKb = layoutZones(totalPages, opts).reduce((s, z) => s + (z.highmem ? 0 : z.managed), 0) * 4;
+  return Math.min(Math.max(intSqrt(lowmemKb * 16), 128), 262144);
+}
+
 /** Integer square root, as the kernel's int_sqrt(). */
 export function intSqrt(x: number): number {
   let r = Math.floor(Math.sqrt(x));
@@ -120,24 +181,29 @@ export function intSqrt(x: number): number {
  * (__setup_per_zone_wmarks), and lowmem_reserve (setup_per_zone_lowmem_reserve).
  * Worked example: one 4,000,000-page zone, min_free_kbytes 16000 →
  * min 4000, delta max(1000, 4000) = 4000, low 8000, high 12000.
+ * HighMem shares out min_free_kbytes like the others (its share still sets
+ * the low/high distance), but its own WMARK_MIN is only
+ * clamp(managed / 1024, 32, 128): atomic and PF_MEMALLOC allocations, which
+ * the min reserve is for, rarely can use HighMem.
  */
 export function setupWatermarks(zones: Zone[], minFreeKbytes: number, scaleFactor = 10): void {
   const pagesMin = Math.floor(minFreeKbytes / 4);
-  const lowmem = zones.reduce((s, z) => s + z.managed, 0);
+  const lowmem = zones.reduce((s, z) => s + (z.highmem ? 0 : z.managed), 0);
   for (const z of zones) {
     const share = lowmem === 0 ? 0 : Math.floor((pagesMin * z.managed) / lowmem);
     const delta = Math.max(Math.floor(share / 4), Math.floor((z.managed * scaleFactor) / 10000));
-    z.watermark[WMARK_MIN] = share;
-    z.watermark[WMARK_LOW] = share + delta;
-    z.watermark[WMARK_HIGH] = share + 2 * delta;
-    z.watermark[WMARK_PROMO] = share + 3 * delta;
+    const min = z.highmem ? Math.min(Math.max(Math.floor(z.managed / 1024), 32), 128) : share;
+    z.watermark[WMARK_MIN] = min;
+    z.watermark[WMARK_LOW] = min + delta;
+    z.watermark[WMARK_HIGH] = min + 2 * delta;
+    z.watermark[WMARK_PROMO] = min + 3 * delta;
   }
-  const ratio = [256, 256, 32];
   for (let i = 0; i < zones.length; i++) {
+    const ratio = LOWMEM_RESERVE_RATIO[zones[i]!.name] ?? 0;
     let sum = 0;
     for (let j = i + 1; j < zones.length; j++) {
       sum += zones[j]!.managed;
-      zones[i]!.lowmemReserve[j] = Math.floor(sum / ratio[i]!);
+      zones[i]!.lowmemReserve[j] = ratio === 0 ? 0 : Math.floor(sum / ratio);
     }
   }
 }

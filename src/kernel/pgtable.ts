@@ -4,13 +4,29 @@
 // frame taken from the page allocator, counted in the mm's pgtables_bytes
 // (VmPTE) and in NR_PAGETABLE (PageTables); the PGD is a frame too but, as in
 // Linux, not part of VmPTE.
+//
+// On a 32-bit machine the pool keeps its 512-entry, 4-level shape, and only
+// the memory the tables cost follows the architecture (ARCH_TABLE_COST):
+//   i386 (2-level): the PUD and PMD levels are folded away (pool tables with
+//     no frame); one 4 KiB PTE table of 1024 entries maps 4 MiB, so the two
+//     pool PTE tables of one 4 MiB-aligned region share one frame.
+//   i386-pae (3-level): the PGD is the 32-byte PDPT from a slab (no frame);
+//     PUD folded; PMD and PTE tables are 512 × 8-byte pages like x86-64's,
+//     and pgd_alloc() preallocates the three user PMDs (arch/x86/mm/pgtable.c
+//     preallocate_pmds, mm_inc_nr_pmds), so a new process starts at 12 kB.
+// Table frames are kernel memory: from lowmem (kernelZone), except PTE tables
+// with CONFIG_HIGHPTE (`highpte`), which may come from HighMem
+// (arch/x86/mm/pgtable.c: __userpte_alloc_gfp = GFP_PGTABLE_USER | __GFP_HIGHMEM).
+// Simplification: the sharing follows the pool's 2 MiB tables, so where the
+// kernel keeps a 4 MiB table whose other half a neighbouring VMA still covers
+// but never touched, mmsim frees it (free_pgd_range at 4 MiB granularity),
+// and a PTE table moved whole by mremap keeps its frame.
 import { PMD_SIZE, PUD_SIZE, PGDIR_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES, LEVEL_PGD, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, pgdIndex, pmdIndex, pudIndex } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_USER } from '../hw/pte.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm_types.js';
 import { NO_PFN, PG_table } from './page.js';
-import { ZONE_NORMAL } from './page_alloc.js';
 import { allocPages } from './folio.js';
 import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
 import { VM } from './vmstat.js';
@@ -18,9 +34,29 @@ import { VM } from './vmstat.js';
 /** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
 const TABLE_ENTRY = PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY;
 
+/** A table costs no frame (a folded level, or the PAE PDPT from a slab). */
+const COST_NONE = 0;
+/** A frame, not part of VmPTE (the PGD). */
+const COST_FRAME = 1;
+/** A frame counted in VmPTE (mm->pgtables_bytes). */
+const COST_VMPTE = 2;
+
+/** Cost of a pool table by architecture, indexed by level (1 PTE .. 4 PGD). */
+const ARCH_TABLE_COST = {
+  x86_64: [0, COST_VMPTE, COST_VMPTE, COST_VMPTE, COST_FRAME],
+  i386: [0, COST_VMPTE, COST_NONE, COST_NONE, COST_FRAME],
+  'i386-pae': [0, COST_VMPTE, COST_VMPTE, COST_NONE, COST_NONE],
+} as const;
+
+function tableCost(k: Kernel, level: number): number {
+  return ARCH_TABLE_COST[k.arch.arch][level]!;
+}
+
 /** Takes a frame for a page table; NO_PFN when memory is exhausted. */
 function allocTableFrame(k: Kernel, level: number): number {
-  const pfn = allocPages(k, 0, ZONE_NORMAL);
+  // GFP_PGTABLE_USER: lowmem, but PTE tables may be HighMem with highpte.
+  const zone = level === LEVEL_PTE && k.machine.highpte ? k.buddy.zones.length - 1 : k.kernelZone;
+  const pfn = allocPages(k, 0, zone);
   if (pfn === NO_PFN) return NO_PFN;
   // Page tables are kernel memory charged to the cgroup (__GFP_ACCOUNT; v1 counts it in usage).
   const m = taskMemcg(k, k.current);
@@ -47,27 +83,84 @@ function freeTableFrame(k: Kernel, pfn: number): void {
   k.buddy.free(pfn, 0);
 }
 
-/** A new table at `level` for `mm`, counted in its VmPTE unless it is the PGD. */
+/**
+ * A new table at `level` for `mm`, with the frame and the VmPTE charge its
+ * level costs on this architecture (x86-64: a frame each, VmPTE for all but
+ * the PGD). Returns the table id, or -1 when out of memory.
+ */
 export function newTable(k: Kernel, mm: Mm, level: number): number {
+  const cost = tableCost(k, level);
+  if (cost === COST_NONE) return k.pt.alloc(level, NO_PFN);
   const pfn = allocTableFrame(k, level);
   if (pfn === NO_PFN) return -1;
-  if (level !== LEVEL_PGD) mm.pgtablesBytes += 4096;
+  if (cost === COST_VMPTE) mm.pgtablesBytes += 4096;
   return k.pt.alloc(level, pfn);
 }
 
-/** Frees a table of `mm` (its entries must already be empty or dropped). */
+/**
+ * Frees a table of `mm` (its entries must already be empty or dropped). A
+ * frame shared by the two halves of an i386 PTE table goes with the second.
+ */
 export function freeTable(k: Kernel, mm: Mm, table: number): void {
-  if (k.pt.tableLevel[table] !== LEVEL_PGD) mm.pgtablesBytes -= 4096;
-  freeTableFrame(k, k.pt.tablePfn[table]!);
+  const pfn = k.pt.tablePfn[table]!;
+  if (pfn !== NO_PFN) {
+    if (k.pages.refcount[pfn]! > 1) k.pages.refcount[pfn]!--;
+    else {
+      if (tableCost(k, k.pt.tableLevel[table]!) === COST_VMPTE) mm.pgtablesBytes -= 4096;
+      freeTableFrame(k, pfn);
+    }
+  }
   k.pt.release(table);
 }
 
-/** Creates the PGD of a new mm. Returns false when out of memory. */
+/**
+ * Creates the PGD of a new mm (pgd_alloc). On PAE it also preallocates the
+ * PMDs of the three user GiB (pgd_prepopulate_pmd), as pool tables under
+ * PGD slot 0. Returns false when out of memory.
+ */
 export function pgdAlloc(k: Kernel, mm: Mm): boolean {
   const t = newTable(k, mm, LEVEL_PGD);
   if (t < 0) return false;
   mm.pgd = t;
+  mm.taskSize = k.taskSize;
+  const n = k.arch.preallocatedPmds;
+  if (n === 0) return true;
+  const pud = newTable(k, mm, LEVEL_PUD);
+  k.pt.set(t, 0, TABLE_ENTRY, pud);
+  for (let i = 0; i < n; i++) {
+    const pmd = newTable(k, mm, LEVEL_PMD);
+    if (pmd < 0) {
+      pgdFree(k, mm);
+      return false;
+    }
+    k.pt.set(pud, i, TABLE_ENTRY, pmd);
+  }
   return true;
+}
+
+/**
+ * pgd_free(): frees whatever tables are still under the PGD (on PAE, the
+ * preallocated PMDs that no VMA ever covered: pgd_mop_up_pmds), then the PGD.
+ * Precondition: every leaf entry is already gone (exit_mmap ran).
+ */
+export function pgdFree(k: Kernel, mm: Mm): void {
+  if (mm.pgd < 0) return;
+  const pt = k.pt;
+  const mopUp = (table: number): void => {
+    if (pt.tableLevel[table]! > LEVEL_PTE) {
+      for (let i = 0; i < ENTRIES; i++) {
+        const e = table * ENTRIES + i;
+        if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) {
+          const child = pt.val[e]!;
+          pt.clearEntry(e);
+          mopUp(child);
+        }
+      }
+    }
+    freeTable(k, mm, table);
+  };
+  mopUp(mm.pgd);
+  mm.pgd = -1;
 }
 
 /**
@@ -127,6 +220,19 @@ export function pmdPopulate(k: Kernel, pmdE: number, table: number): void {
  */
 export function pteAlloc(k: Kernel, mm: Mm, pmdE: number): number {
   if (pmdNone(k, pmdE)) {
+    if (k.arch.pteTableSpan > PMD_SIZE) {
+      // i386: the pool table for the other 2 MiB of this 4 MiB region (PMD
+      // slots 2i and 2i+1) already has the region's 1024-entry PTE page.
+      const sib = pmdE ^ 1;
+      const f = k.pt.flags[sib]!;
+      if (f & PTE_PRESENT && !(f & PTE_PSE)) {
+        const pfn = k.pt.tablePfn[k.pt.val[sib]!]!;
+        k.pages.refcount[pfn]!++;
+        const t = k.pt.alloc(LEVEL_PTE, pfn);
+        pmdPopulate(k, pmdE, t);
+        return t;
+      }
+    }
     const t = newTable(k, mm, LEVEL_PTE);
     if (t < 0) return -1;
     pmdPopulate(k, pmdE, t);
@@ -178,6 +284,9 @@ function freePudRange(k: Kernel, mm: Mm, pgdE: number, addr: number, end: number
     if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) freePmdRange(k, mm, e, a, next, floor, ceiling);
     a = next;
   }
+  // PAE: pool PGD + PUD are together the 4-entry PDPT, which lives as long
+  // as the mm (freeing the pool PUD would orphan the preallocated PMDs).
+  if (k.arch.pae) return;
   const s = roundDown(start, PGDIR_SIZE);
   if (s < floor) return;
   if (ceiling !== 0 && roundDown(ceiling, PGDIR_SIZE) === 0) return;

@@ -10,6 +10,7 @@
 // thp_swpout_fallback path), so every swap-cache folio is order 0.
 import { folioGet, folioPut, allocFolio } from './folio.js';
 import type { Kernel } from './kernel.js';
+import { kmapLocal } from './highmem.js';
 import { NO_PFN, PG_dirty, PG_head, PG_swapbacked, PG_swapcache, PG_uptodate, PG_workingset, PG_readahead } from './page.js';
 import { splitAnonFolio } from './huge_memory.js';
 import { allocSwapSlot, putSwapCacheSlot, swapInfoOf, swpEntry, swpOffset, type SwapInfo } from './swapfile.js';
@@ -73,6 +74,7 @@ export function addToSwap(k: Kernel, head: number): boolean {
 /** swap_writepage(): the page's contents go to its slot; pswpout and pgpgout count it. */
 export function swapWritepage(k: Kernel, pfn: number): void {
   const entry = k.pages.swap[pfn]!;
+  kmapLocal(k.mem, pfn); // is_folio_zero_filled() reads a HighMem page through a kmap
   k.swapData.set(entry, [k.mem.first[pfn]!, k.mem.fill[pfn]!]);
   k.pages.flags[pfn] &= ~PG_dirty;
   k.vmstat.add(VM.pswpout, 1);

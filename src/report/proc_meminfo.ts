@@ -7,6 +7,7 @@ import { totalreservePages, WMARK_LOW } from '../kernel/page_alloc.js';
 import { globalDirtyLimits } from '../kernel/page_writeback.js';
 import { vmCommitLimit } from '../kernel/util.js';
 import { VM, VMSTAT_NAMES } from '../kernel/vmstat.js';
+import { meminfo32, vmstatName32 } from './proc_32.js';
 
 function line(label: string, kb: number): string {
   return `${(label + ':').padEnd(16)}${String(Math.max(0, Math.floor(kb))).padStart(8)} kB`;
@@ -90,7 +91,7 @@ export function procMeminfo(k: Kernel): string {
     line('DirectMap2M', twoM),
     line('DirectMap1G', gb),
   ];
-  return lines.join('\n') + '\n';
+  return (k.arch.highmem ? meminfo32(k, lines) : lines).join('\n') + '\n';
 }
 
 /** /proc/vmstat. */
@@ -98,11 +99,13 @@ export function procVmstat(k: Kernel): string {
   const out: string[] = [];
   for (let i = 0; i < VMSTAT_NAMES.length; i++) {
     const name = VMSTAT_NAMES[i]!;
+    const shown = k.arch.highmem ? vmstatName32(name) : name;
+    if (shown === null) continue;
     let value = k.vmstat.v[i]!;
     if (name === 'nr_dirty_threshold') value = globalDirtyLimits(k).thresh;
     else if (name === 'nr_dirty_background_threshold') value = globalDirtyLimits(k).bgThresh;
     else if (name === 'nr_memmap_boot_pages') value = Math.ceil((k.pages.nrFrames * 64) / 4096);
-    out.push(`${name} ${value}`);
+    out.push(`${shown} ${value}`);
   }
   return out.join('\n') + '\n';
 }

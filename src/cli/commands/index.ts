@@ -8,5 +8,6 @@ import { register as run } from './run.js';
 import { register as sim } from './sim.js';
 import { register as tour } from './tour.js';
 import { register as trace } from './trace.js';
+import { register as translate } from './translate.js';
 
-export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, sim, ostep];
+export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, sim, ostep, translate];

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { machineLine } from '../../kernel/machine.js';
 import { compareMachine, readHostMachine } from '../../workload/scenario/host_machine.js';
-import { compileProtocol, KernelRunnerError, runKernel } from '../../workload/scenario/kernel_runner.js';
+import { checkKernelRunnable, compileProtocol, KernelRunnerError, runKernel } from '../../workload/scenario/kernel_runner.js';
 import { InputError } from '../errors.js';
 import { parseScenarioOrReport, printRun, printScenarioError, readScenarioSource } from '../scenario_io.js';
 
@@ -44,6 +44,12 @@ function kernelCommand(file: string | undefined, opts: KernelOptions): number {
   // `ram` is the RAM of the kernel that runs the script: this host's.
   const program = parseScenarioOrReport(source, { ramMemtotalKb: host.memtotalKb });
   if (program === null) return 2;
+  try {
+    checkKernelRunnable(program);
+  } catch (e) {
+    if (e instanceof KernelRunnerError) throw new InputError(e.message);
+    throw e;
+  }
   if (opts.protocol) {
     process.stdout.write(compileProtocol(program).text);
     return 0;

@@ -1,6 +1,6 @@
 // `mmsim proc FILE --at LABEL [--proc P] FILE_NAME`: runs a scenario in the
-// simulator up to the operation labelled LABEL (a report, vmas or status
-// line) and prints a whole /proc file as the kernel would at that point.
+// simulator up to the operation labelled LABEL (a report, vmas, status or
+// zoneinfo line) and prints a whole /proc file as the kernel would at that point.
 import type { Command } from 'commander';
 import { procMeminfo, procVmstat } from '../../report/proc_meminfo.js';
 import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../../report/proc_pid_smaps.js';
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .description('print a whole /proc file at a labelled point of a scenario (simulated)')
     .argument('<file>', 'scenario file, or - for stdin')
     .argument('<what>', PROC_FILES.join('|'))
-    .requiredOption('--at <label>', 'stop after the report, vmas or status line with this label')
+    .requiredOption('--at <label>', 'stop after the report, vmas, status or zoneinfo line with this label')
     .option('--proc <name>', 'process whose file to print (default: the one that ran the labelled line)')
     .action((file: string, what: string, opts: { at: string; proc?: string }) => {
       if (!(PROC_FILES as readonly string[]).includes(what)) throw new InputError(`proc: unknown /proc file '${what}' (expected ${PROC_FILES.join(', ')})`);
@@ -28,8 +28,8 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const at = prog.ops.findIndex((o) => (o.op === 'report' || o.op === 'vmas' || o.op === 'status') && o.label === opts.at);
-      if (at < 0) throw new InputError(`proc: no report, vmas or status line labelled '${opts.at}' in ${file}`);
+      const at = prog.ops.findIndex((o) => (o.op === 'report' || o.op === 'vmas' || o.op === 'status' || o.op === 'zoneinfo') && o.label === opts.at);
+      if (at < 0) throw new InputError(`proc: no report, vmas, status or zoneinfo line labelled '${opts.at}' in ${file}`);
       const run = new SimRun(prog);
       run.onStep = (i) => i < at;
       const records = run.run();

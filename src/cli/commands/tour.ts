@@ -50,7 +50,8 @@ export function register(program: Command): void {
       process.stdout.write(
         `mmsim: a simulator of the Linux virtual-memory subsystem.\n` +
           `This tour runs ${files.length} example scenarios from examples/ in the simulator on a ` +
-          `24 GiB x86-64 machine like the one mmsim is checked against.\n` +
+          `24 GiB x86-64 machine like the one mmsim is checked against ` +
+          `(except where an example's machine line asks for another, such as a 32-bit one).\n` +
           `Run any of them on your own kernel with \`mmsim kernel FILE\`, or both with \`mmsim diff FILE\`.\n\n`,
       );
       for (const f of files) process.stdout.write(tourStop(f, readFileSync(join(EXAMPLES_DIR, f), 'utf8'), color));

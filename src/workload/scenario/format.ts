@@ -158,6 +158,16 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
       const r = rec as Extract<OpRecord, { kind: 'events' }>;
       return r.killed.length === 0 ? [`${op.label} none`] : r.killed.map((p) => `${op.label} oom_kill proc=${p}`);
     }
+    case 'zoneinfo': {
+      if (rec.kind !== 'zoneinfo') bad();
+      const r = rec as Extract<OpRecord, { kind: 'zoneinfo' }>;
+      const lines = r.zones.map(
+        (z) =>
+          `${op.label} zone=${z.name} managed_kb=${z.managedKb} free_kb=${z.freeKb} min_kb=${z.minKb} low_kb=${z.lowKb} high_kb=${z.highKb} protection_kb=${z.protectionKb.join(',')}`,
+      );
+      lines.push(`${op.label} pagetables_kb=${r.pagetablesKb} kmap_local=${r.kmaps}`);
+      return lines;
+    }
     case 'report': {
       if (rec.kind !== 'smaps') bad();
       const r = rec as Extract<OpRecord, { kind: 'smaps' }>;

@@ -46,7 +46,19 @@ export interface CompiledProtocol {
  * operation `LINE PROC NAME ARGS...` with pages resolved, PROT as bits
  * (r=1 w=2 x=4) and mappings as ids.
  */
+/**
+ * Throws KernelRunnerError naming the machine line if the scenario's machine
+ * is one the host cannot be: a 32-bit machine is simulator only.
+ */
+export function checkKernelRunnable(program: Program): void {
+  const arch = program.machine.arch ?? 'x86_64';
+  if (arch !== 'x86_64') {
+    throw new KernelRunnerError(`line ${program.machineLineNo || 1}: arch=${arch} is simulator only; the real-kernel runner runs scenarios on this host's x86-64 kernel`);
+  }
+}
+
 export function compileProtocol(program: Program): CompiledProtocol {
+  checkKernelRunnable(program);
   const mapNames: string[] = [];
   const mapId = new Map<string, number>();
   for (const op of program.ops) {
@@ -119,7 +131,8 @@ function opLine(op: Op, id: (name: string) => number): string {
     case 'echo':
       return 'nop';
     case 'exec':
-      throw new KernelRunnerError(`line ${op.line}: exec is a simulator-only operation; the real-kernel runner does not run it`);
+    case 'zoneinfo':
+      throw new KernelRunnerError(`line ${op.line}: ${op.op} is a simulator-only operation; the real-kernel runner does not run it`);
     default:
       throw new KernelRunnerError(`line ${op.line}: the real-kernel runner does not run '${op.op}' yet`);
   }
@@ -330,6 +343,7 @@ function signalName(sig: NodeJS.Signals | null, status: number | null): string {
  * or breaks its protocol throws KernelRunnerError.
  */
 export function runKernel(program: Program, opts: KernelRunOptions = {}): KernelRun {
+  checkKernelRunnable(program);
   const bin = ensureRunner(opts);
   const { text, mapNames } = compileProtocol(program);
   const base = opts.workdir ?? process.cwd();

@@ -109,6 +109,7 @@ export type Op = OpBase &
     | { op: 'cgstat'; label: string; name: string }
     | { op: 'events'; label: string }
     | { op: 'sleep'; ms: number }
+    | { op: 'zoneinfo'; label: string }
   );
 
 export type OpName = Op['op'];

@@ -2,14 +2,16 @@
 // into a validated Program: every check that does not depend on what the
 // kernel answers is made here, so a bad script fails before anything runs and
 // nothing half-done is printed.
-import { bootMinFreeKbytes } from '../../kernel/page_alloc.js';
-import { DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../../kernel/machine.js';
+import { ARCHES, type Arch } from '../../kernel/arch.js';
+import { applyArchDefaults, checkMachine, DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../../kernel/machine.js';
 import { MADVICES, SYSCTL_KEYS, type Madvice, type MsyncMode, type Op, type Prot, type ScenarioProc, type SysctlKey } from './ops.js';
 
 export interface Program {
   machine: MachineConfig;
   /** True when the script had a `machine` line. */
   hasMachineLine: boolean;
+  /** Line number of the `machine` line (0 when there is none). */
+  machineLineNo?: number;
   ops: Op[];
   procs: ScenarioProc[];
 }
@@ -75,11 +77,13 @@ function parseMachine(words: string[], line: number): MachineConfig {
   const fail = (msg: string): never => {
     throw new ScenarioError(line, msg);
   };
+  const given = new Set<string>();
   for (const w of words) {
     const eq = w.indexOf('=');
     if (eq <= 0) fail(`machine: expected key=value, got '${w}'`);
     const key = w.slice(0, eq);
     const val = w.slice(eq + 1);
+    given.add(key);
     const int = (): number => {
       if (!/^\d+$/.test(val)) fail(`machine: ${key} must be a non-negative integer, got '${val}'`);
       return Number(val);
@@ -133,12 +137,27 @@ function parseMachine(words: string[], line: number): MachineConfig {
       case 'min_free_kbytes':
         m.minFreeKbytes = int();
         break;
+      case 'arch':
+        // Extension (simulator only): a 32-bit machine (docs/scenario-format.md).
+        if (!(ARCHES as readonly string[]).includes(val)) fail(`machine: arch must be ${ARCHES.join(', ')}, got '${val}'`);
+        m.arch = val as Arch;
+        break;
+      case 'highpte': {
+        const v = int();
+        if (v > 1) fail(`machine: highpte must be 0 or 1, got '${val}'`);
+        m.highpte = v === 1;
+        break;
+      }
+      case 'highmem':
+        m.highmemKb = kb();
+        break;
       default:
         fail(`machine: unknown key '${key}'`);
     }
   }
-  // Without min_free_kbytes, the kernel computes it at boot from the RAM size.
-  if (!words.some((w) => w.startsWith('min_free_kbytes='))) m.minFreeKbytes = bootMinFreeKbytes(m.memtotalKb, m.thp !== 'never');
+  applyArchDefaults(m, given);
+  const bad = checkMachine(m);
+  if (bad) fail(`machine: ${bad}`);
   return m;
 }
 
@@ -179,6 +198,7 @@ const USAGE: Record<string, string> = {
   cgstat: 'cgstat LABEL NAME',
   events: 'events LABEL',
   sleep: 'sleep MS',
+  zoneinfo: 'zoneinfo LABEL',
 };
 
 export interface ParseOptions {
@@ -200,6 +220,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
   const lines = source.split('\n');
   let machine: MachineConfig = { ...DEFAULT_MACHINE };
   let hasMachineLine = false;
+  let machineLineNo = 0;
   let sawOp = false;
   const ops: Op[] = [];
   const procs: ScenarioProc[] = [{ name: 'main', parent: -1 }];
@@ -225,6 +246,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       if (sawOp || hasMachineLine) fail('machine must be the first line of the scenario, and only once');
       machine = parseMachine(tok.slice(1), lineNo);
       hasMachineLine = true;
+      machineLineNo = lineNo;
       continue;
     }
     sawOp = true;
@@ -494,6 +516,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       case 'oom_score':
       case 'hugepages':
       case 'events':
+      case 'zoneinfo':
         count(1, 1);
         ops.push({ ...base, op, label: args[0]! } as Op);
         break;
@@ -528,5 +551,5 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       }
     }
   }
-  return { machine, hasMachineLine, ops, procs };
+  return { machine, hasMachineLine, machineLineNo, ops, procs };
 }

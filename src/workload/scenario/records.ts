@@ -47,7 +47,21 @@ export type OpRecord =
   /** cgstat: a memory cgroup's counters, in kB (limit -1 = unlimited). */
   | { kind: 'cgstat'; usageKb: number; maxUsageKb: number; limitKb: number; memswUsageKb: number; failcnt: number; oomKill: number }
   /** events: scenario processes killed by the OOM killer since the last events. */
-  | { kind: 'events'; killed: string[] };
+  | { kind: 'events'; killed: string[] }
+  /** zoneinfo (simulator only): each zone's state, page tables and kmaps so far. */
+  | { kind: 'zoneinfo'; zones: ZoneState[]; pagetablesKb: number; kmaps: number };
+
+/** One zone of a zoneinfo record, in kB. */
+export interface ZoneState {
+  name: string;
+  managedKb: number;
+  freeKb: number;
+  minKb: number;
+  lowKb: number;
+  highKb: number;
+  /** lowmem_reserve[j] for each zone j of the node (zoneinfo's "protection"). */
+  protectionKb: number[];
+}
 
 /** The records of a run, by operation index. A run stopped by an error has fewer. */
 export type RunRecords = OpRecord[];

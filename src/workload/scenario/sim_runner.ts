@@ -1,7 +1,8 @@
 // Runs a scenario in the simulator, producing the same per-operation records
 // as the real-kernel runner. Placement follows docs/scenario-format.md: slots
-// from 16 TiB, 1 GiB apart, MAP_FIXED_NOREPLACE; each process has its own
-// table of named mappings and its own next slot, inherited at fork.
+// from 16 TiB, 1 GiB apart, MAP_FIXED_NOREPLACE (on a 32-bit machine: from
+// 256 MiB, 4 MiB apart); each process has its own table of named mappings
+// and its own next slot, inherited at fork.
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
@@ -39,9 +40,19 @@ import { pagemapCode } from '../../report/proc_pid_pagemap.js';
 import type { Op, Prot } from './ops.js';
 import type { Program } from './parse.js';
 import type { MappingPlace, OpRecord, RunRecords } from './records.js';
+import { kmapCount } from '../../kernel/highmem.js';
+import { WMARK_HIGH, WMARK_LOW, WMARK_MIN } from '../../kernel/page_alloc.js';
+import { VM } from '../../kernel/vmstat.js';
 
 export const SLOT_BASE = 0x100000000000;
 const GIB = 2 ** 30;
+/**
+ * Slots on a 32-bit machine, where 16 TiB is far beyond TASK_SIZE (3 GiB):
+ * from 256 MiB, each 4 MiB-aligned (one i386 PTE table, two PAE ones) with a
+ * 4 MiB gap after the previous mapping, so mappings never share a PTE table.
+ */
+export const SLOT_BASE_32 = 0x10000000;
+const SLOT_ALIGN_32 = 4 * 2 ** 20;
 
 interface ProcState {
   task: Task;
@@ -55,8 +66,8 @@ function protBits(p: Prot): number {
 }
 
 /** Advances a process's next slot past a mapping at addr of `pages` pages. */
-function advanceSlot(addr: number, pages: number): number {
-  return Math.ceil((addr + pages * 4096) / GIB) * GIB + GIB;
+function advanceSlot(addr: number, pages: number, align = GIB): number {
+  return Math.ceil((addr + pages * 4096) / align) * align + align;
 }
 
 /** A scenario run inside the simulator, step by step (also used by `mmsim proc`). */
@@ -67,13 +78,20 @@ export class SimRun {
   /** Called after each operation with its index (for `mmsim proc --at`). */
   onStep: ((index: number) => boolean) | null = null;
 
+  /** First slot and slot alignment of this machine. */
+  private readonly slotBase: number;
+  private readonly slotAlign: number;
+
   constructor(readonly program: Program) {
     this.kernel = new Kernel(program.machine);
+    const ia32 = this.kernel.arch.highmem;
+    this.slotBase = ia32 ? SLOT_BASE_32 : SLOT_BASE;
+    this.slotAlign = ia32 ? SLOT_ALIGN_32 : GIB;
     const main = this.kernel.spawn('mmsim-runner');
     // main is never the OOM killer's victim (docs/scenario-format.md, version 2).
     main.oomScoreAdj = -1000;
     this.procs = program.procs.map(() => null);
-    this.procs[0] = { task: main, maps: new Map(), nextSlot: SLOT_BASE, baseline: procPidStatus(this.kernel, main) };
+    this.procs[0] = { task: main, maps: new Map(), nextSlot: this.slotBase, baseline: procPidStatus(this.kernel, main) };
   }
 
   /** Runs every operation; stops at the first runtime script error. */
@@ -159,7 +177,7 @@ export class SimRun {
           addr = m.addr + m.pages * 4096;
         } else {
           addr = ps.nextSlot;
-          ps.nextSlot = advanceSlot(addr, op.pages);
+          ps.nextSlot = advanceSlot(addr, op.pages, this.slotAlign);
         }
         let file = null;
         if (op.file) {
@@ -209,7 +227,7 @@ export class SimRun {
         let r: number;
         if (op.move) {
           const to = ps.nextSlot;
-          ps.nextSlot = advanceSlot(to, op.newPages);
+          ps.nextSlot = advanceSlot(to, op.newPages, this.slotAlign);
           r = sysMremap(k, task, m.addr, m.pages * 4096, op.newPages * 4096, MREMAP_MAYMOVE | MREMAP_FIXED, to);
         } else r = sysMremap(k, task, m.addr, m.pages * 4096, op.newPages * 4096, 0, 0);
         if (r >= 0) ps.maps.set(op.name, { name: op.name, addr: r, pages: op.newPages });
@@ -288,7 +306,7 @@ export class SimRun {
         const r = execve(k, task, { path: op.path, headerPages: 1, textPages: op.textPages, rodataPages: 4, dataPages: op.dataPages, bssPages: op.bssPages, stackPages: op.stackPages });
         if (r < 0) return { kind: 'error', message: `exec: ${errnoName(r)}` };
         ps.maps.clear();
-        ps.nextSlot = SLOT_BASE;
+        ps.nextSlot = this.slotBase;
         return { kind: 'none' };
       }
       case 'swapon': {
@@ -349,6 +367,21 @@ export class SimRun {
       case 'sleep':
         sleepMs(k, op.ms);
         return { kind: 'none' };
+      case 'zoneinfo':
+        return {
+          kind: 'zoneinfo',
+          zones: k.buddy.zones.map((z) => ({
+            name: z.name,
+            managedKb: z.managed * 4,
+            freeKb: z.freePages * 4,
+            minKb: z.watermark[WMARK_MIN]! * 4,
+            lowKb: z.watermark[WMARK_LOW]! * 4,
+            highKb: z.watermark[WMARK_HIGH]! * 4,
+            protectionKb: Array.from(k.buddy.zones, (_, j) => (j > z.id ? z.lowmemReserve[j]! * 4 : 0)),
+          })),
+          pagetablesKb: k.vmstat.get(VM.nr_page_table_pages) * 4,
+          kmaps: kmapCount(k.mem),
+        };
       case 'in':
       case 'echo':
         return { kind: 'none' };

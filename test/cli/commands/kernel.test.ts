@@ -55,6 +55,13 @@ describe('mmsim kernel', () => {
     assert.equal(machineLine(parseScenario(line + '\necho x').machine), line);
   });
 
+  it('refuses a 32-bit machine in one line that names the machine line', () => {
+    const r = mmsim(['-'], '# a 32-bit machine\nmachine arch=i386 memtotal=1G\necho hi\n', { CC: '/nonexistent/cc' });
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "mmsim: line 2: arch=i386 is simulator only; the real-kernel runner runs scenarios on this host's x86-64 kernel\n");
+    assert.equal(r.status, 2);
+  });
+
   it('says in one line that a C compiler is needed', () => {
     const r = mmsim(['-'], 'echo hi\n', { CC: '/nonexistent/cc', XDG_CACHE_HOME: join(work, 'emptycache') });
     assert.equal(r.stdout, '');
