@@ -7,7 +7,8 @@ import { register as ostep } from './ostep.js';
 import { register as proc } from './proc.js';
 import { register as run } from './run.js';
 import { register as sim } from './sim.js';
+import { register as sweep } from './sweep.js';
 import { register as tour } from './tour.js';
 import { register as trace } from './trace.js';
 
-export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, sim, mrc, ostep];
+export const commands: Array<(program: Command) => void> = [tour, run, kernel, diff, proc, trace, sim, mrc, sweep, ostep];
