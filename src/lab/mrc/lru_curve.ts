@@ -81,6 +81,11 @@ export class LruCurveBuilder {
     this.hist = bigger;
   }
 
+  /** Bytes of typed arrays held now (stack distances, key map, histogram). */
+  get bytes(): number {
+    return this.byId.bytes + this.byKey.bytes + this.hist.byteLength;
+  }
+
   /** The curve of everything added so far. */
   curve(): LruCurve {
     return new LruCurve(this.hist, this.cold, this.requests);

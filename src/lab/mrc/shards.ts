@@ -237,6 +237,11 @@ export class ShardsBuilder {
     hp[i] = page;
   }
 
+  /** Bytes of typed arrays held now (stack distances, key map, histogram, heap). */
+  get bytes(): number {
+    return this.sd.bytes + this.hist.byteLength + this.heapHash.byteLength + this.heapPage.byteLength;
+  }
+
   /** Pages in the sample now. */
   get samplePages(): number {
     return this.sd.size;
