@@ -14,6 +14,35 @@ export interface MissCurve {
   misses(size: number): number;
 }
 
+/**
+ * Misses by cache size from a stack-distance histogram: out[c] = cold +
+ * (references at distance >= c), for c = 0 up to one past the largest
+ * distance seen; beyond that only the cold misses remain.
+ * Example: hist [1, 2, 0], cold 3 -> [6, 5, 3].
+ */
+export function suffixMisses(hist: Float64Array, cold: number): Float64Array {
+  let top = hist.length;
+  while (top > 0 && hist[top - 1] === 0) top--;
+  const out = new Float64Array(top + 1);
+  let sum = cold;
+  out[top] = sum;
+  for (let d = top - 1; d >= 0; d--) {
+    sum += hist[d]!;
+    out[d] = sum;
+  }
+  return out;
+}
+
+/** `a`, or a copy grown by doubling so that index `i` fits. */
+export function growToFit(a: Float64Array<ArrayBuffer>, i: number): Float64Array<ArrayBuffer> {
+  if (i < a.length) return a;
+  let n = a.length * 2;
+  while (n <= i) n *= 2;
+  const bigger = new Float64Array(n);
+  bigger.set(a);
+  return bigger;
+}
+
 /** misses(size) / requests, 0 for an empty trace. */
 export function missRatio(curve: MissCurve, size: number): number {
   return curve.requests === 0 ? 0 : curve.misses(size) / curve.requests;

@@ -5,7 +5,7 @@
 // Memory follows the footprint (stack_distance.ts plus 8 bytes per distinct
 // distance seen), never the trace length.
 import { KeyStackDistance, StackDistance } from './stack_distance.js';
-import type { MissCurve } from './curve.js';
+import { growToFit, suffixMisses, type MissCurve } from './curve.js';
 import type { TraceReader } from '../../workload/trace/reader.js';
 
 /** An exact LRU curve: a suffix sum of the stack-distance histogram. */
@@ -17,15 +17,7 @@ export class LruCurve implements MissCurve {
 
   /** `hist[d]` = references at stack distance d; `cold` = first references. */
   constructor(hist: Float64Array, cold: number, requests: number) {
-    let top = hist.length;
-    while (top > 0 && hist[top - 1] === 0) top--;
-    this.missesAt = new Float64Array(top + 1);
-    let sum = cold;
-    this.missesAt[top] = sum;
-    for (let d = top - 1; d >= 0; d--) {
-      sum += hist[d]!;
-      this.missesAt[d] = sum;
-    }
+    this.missesAt = suffixMisses(hist, cold);
     this.requests = requests;
     this.footprint = cold;
   }
@@ -68,17 +60,9 @@ export class LruCurveBuilder {
   private count(d: number): void {
     if (d < 0) this.cold++;
     else {
-      if (d >= this.hist.length) this.grow(d);
+      if (d >= this.hist.length) this.hist = growToFit(this.hist, d);
       this.hist[d]!++;
     }
-  }
-
-  private grow(d: number): void {
-    let n = this.hist.length * 2;
-    while (n <= d) n *= 2;
-    const bigger = new Float64Array(n);
-    bigger.set(this.hist);
-    this.hist = bigger;
   }
 
   /** Bytes of typed arrays held now (stack distances, key map, histogram). */

@@ -12,7 +12,7 @@
 // (the paper evicts one page at a time), so the histogram is re-binned
 // O(log footprint) times instead of once per new sample.
 import { KeyStackDistance } from './stack_distance.js';
-import type { MissCurve } from './curve.js';
+import { growToFit, suffixMisses, type MissCurve } from './curve.js';
 import type { TraceReader } from '../../workload/trace/reader.js';
 
 const TWO32 = 4294967296;
@@ -69,20 +69,12 @@ export class ShardsCurve implements MissCurve {
     this.expected = expected;
     this.footprint = cold / rate;
     // SHARDS_adj: distance 0 takes the missing (or surplus) expected samples.
-    const h0 = adjust ? expected - sampled : 0;
+    // A distance-0 reference hits at every size >= 1, so the correction only
+    // changes the total that sampled counts are scaled by.
     const total = adjust ? expected : sampled;
-    let top = hist.length;
-    while (top > 0 && hist[top - 1] === 0) top--;
-    this.missesAt = new Float64Array(top + 1);
-    let sum = cold;
-    this.missesAt[top] = sum;
-    for (let d = top - 1; d >= 0; d--) {
-      sum += hist[d]! + (d === 0 ? h0 : 0);
-      this.missesAt[d] = sum;
-    }
-    // Ratios are kept; misses are scaled to the whole trace.
+    this.missesAt = suffixMisses(hist, cold);
     const scale = total > 0 ? requests / total : 0;
-    for (let d = 0; d <= top; d++) this.missesAt[d] = Math.min(requests, Math.max(0, this.missesAt[d]! * scale));
+    for (let d = 0; d < this.missesAt.length; d++) this.missesAt[d] = Math.min(requests, Math.max(0, this.missesAt[d]! * scale));
   }
 
   /** Estimated misses at `size` pages: sampled distances >= size * rate count as misses. */
@@ -144,7 +136,7 @@ export class ShardsBuilder {
       const d = this.sd.access(page);
       this.sampled++;
       if (d >= 0) {
-        if (d >= this.hist.length) this.grow(d);
+        if (d >= this.hist.length) this.hist = growToFit(this.hist, d);
         this.hist[d]!++;
       } else {
         this.cold++;
@@ -152,14 +144,6 @@ export class ShardsBuilder {
       }
     }
     this.requests += n;
-  }
-
-  private grow(d: number): void {
-    let n = this.hist.length * 2;
-    while (n <= d) n *= 2;
-    const bigger = new Float64Array(n);
-    bigger.set(this.hist);
-    this.hist = bigger;
   }
 
   // Fixed-size: a new page entered the sample; past maxSamples, evict the
