@@ -20,7 +20,10 @@ export interface PoolOptions {
 
 function startWorker(): Worker {
   const entry = new URL('./curve_worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  // Resolved here, not in the worker: eval'd code resolves packages from the
+  // current directory, which need not hold mmsim's node_modules.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, execArgv: [] });
 }
 

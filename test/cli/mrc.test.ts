@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import { policyNames } from '../../src/lab/policies/index.js';
 import { mmsim, mmsimProcess } from './helpers.js';
 import { tmpFile } from '../workload/trace/helpers.js';
@@ -107,9 +110,11 @@ describe('cli/mrc', () => {
   });
 
   it('prints nothing on stderr through a pipe, and no stack trace on error, as a real process', () => {
-    const ok = mmsimProcess('mrc', TRACE, '--points', '2', '--csv');
-    assert.equal(ok.code, 0);
+    // bin/mmsim.js from another directory, with worker threads: they must find tsx all the same.
+    const ok = spawnSync(process.execPath, [resolve('bin/mmsim.js'), 'mrc', resolve(TRACE), '-p', 'lru,fifo', '--points', '2', '--jobs', '2', '--csv'], { cwd: tmpdir(), encoding: 'utf8' });
     assert.equal(ok.stderr, '');
+    assert.equal(ok.status, 0);
+    assert.equal(ok.stdout.trim().split('\n').length, 5);
     const bad = mmsimProcess('mrc', TRACE, '--shards', '2');
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, "mmsim: --shards must be a sampling rate in (0, 1], got '2'\n");
