@@ -24,6 +24,22 @@ export interface CurveResult {
   skipped: number;
 }
 
+/** The trace-input options of a command's flags, as a task carries them. */
+export function inputFlags(flags: InputFlags): InputFlags {
+  return { format: flags.format, unit: flags.unit, column: flags.column, header: flags.header, skipBad: flags.skipBad };
+}
+
+/**
+ * Deals `sizes` round-robin into at most `groups` groups, one task each, so
+ * that large and small sizes mix and tasks take about the same time.
+ * Example: 1 2 3 4 5 into 2 -> [1 3 5] [2 4].
+ */
+export function splitSizes(sizes: readonly number[], groups: number): number[][] {
+  const out: number[][] = Array.from({ length: Math.min(groups, sizes.length) }, () => []);
+  sizes.forEach((s, i) => out[i % out.length]!.push(s));
+  return out;
+}
+
 /** Runs a task. Throws InputError for bad input (malformed trace, bad policy parameter). */
 export async function runCurveTask(task: CurveTask, onProgress?: (requests: number) => void): Promise<CurveResult> {
   const reader = await openInput(task.trace, task.input, { pages: needsPageKeys(task.policy) });

@@ -13,7 +13,7 @@ import { startProgress } from '../progress.js';
 import { parseParams, positiveInt } from './sim.js';
 import { parseJobs, parsePolicyList, parseSeed, parseSizeList, plotFormat, writePlot } from '../curve_options.js';
 import { runCurveTasks } from '../curve_pool.js';
-import type { CurveTask } from '../curve_task.js';
+import { inputFlags, splitSizes, type CurveTask } from '../curve_task.js';
 import { evenSizes, missRatio, type MissCurve } from '../../lab/mrc/curve.js';
 import { lruCurve } from '../../lab/mrc/lru_curve.js';
 import { shardsCurve } from '../../lab/mrc/shards.js';
@@ -76,16 +76,9 @@ async function lruPass(trace: string, flags: MrcFlags, shards: { rate?: number; 
   }
 }
 
-/** Splits `sizes` round-robin into at most `groups` groups (so large and small sizes mix). */
-function splitSizes(sizes: readonly number[], groups: number): number[][] {
-  const out: number[][] = Array.from({ length: Math.min(groups, sizes.length) }, () => []);
-  sizes.forEach((s, i) => out[i % out.length]!.push(s));
-  return out;
-}
-
 async function simulate(trace: string, flags: MrcFlags, policies: string[], sizes: number[], opts: { seed: number; params: Record<string, string>; jobs: number; requests: number }): Promise<{ series: Series[]; info: TraceInfo | null }> {
   const groups = opts.jobs > 1 ? Math.ceil(opts.jobs / policies.length) : 1;
-  const input: InputFlags = { format: flags.format, unit: flags.unit, column: flags.column, header: flags.header, skipBad: flags.skipBad };
+  const input = inputFlags(flags);
   const tasks: CurveTask[] = policies.flatMap((policy) => splitSizes(sizes, groups).map((g) => ({ trace, input, policy, sizes: g, seed: opts.seed, params: opts.params })));
   const misses = new Map<string, number>();
   let info: TraceInfo | null = null;

@@ -16,7 +16,7 @@ import { startProgress } from '../progress.js';
 import { parseParams } from './sim.js';
 import { parseJobs, parsePolicyList, parseSeed, parseSizeList, writeFileAtomic, writePlot } from '../curve_options.js';
 import { runCurveTasks } from '../curve_pool.js';
-import type { CurveTask } from '../curve_task.js';
+import { inputFlags, splitSizes, type CurveTask } from '../curve_task.js';
 import { fileHeader, formatRow, parseResults, ResultsError, rowKey, sortRows, type ResultsFormat, type SweepRow } from '../../report/sweep_results.js';
 import { policyNames } from '../../lab/policies/index.js';
 
@@ -107,16 +107,14 @@ async function sweep(flags: SweepFlags): Promise<void> {
   if (flags.plotDir !== undefined) await mkdir(flags.plotDir, { recursive: true }).catch((e: unknown) => Promise.reject(asInputError(e)));
 
   const doneKeys = new Set(done.map(rowKey));
-  const input: InputFlags = { format: flags.format, unit: flags.unit, column: flags.column, header: flags.header, skipBad: flags.skipBad };
+  const input = inputFlags(flags);
   const tasks: CurveTask[] = [];
-  const pairs = traces.length * policies.length;
-  const groups = Math.max(1, Math.ceil(jobs / pairs));
+  // At least one task per core when there are fewer (trace, policy) pairs than cores.
+  const groups = Math.max(1, Math.ceil(jobs / (traces.length * policies.length)));
   for (const trace of traces) {
     for (const policy of policies) {
       const todo = sizes.filter((size) => !doneKeys.has(rowKey({ trace, policy, size, seed })));
-      const parts: number[][] = Array.from({ length: Math.min(groups, todo.length) }, () => []);
-      todo.forEach((s, i) => parts[i % parts.length]!.push(s));
-      for (const part of parts) tasks.push({ trace, input, policy, sizes: part, seed, params });
+      for (const part of splitSizes(todo, groups)) tasks.push({ trace, input, policy, sizes: part, seed, params });
     }
   }
   const total = tasks.reduce((n, t) => n + t.sizes.length, 0);
