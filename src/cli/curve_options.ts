@@ -1,5 +1,5 @@
 // Options and outputs shared by `mmsim mrc` and `mmsim sweep`: lists of
-// policies and sizes, job counts, seeds, and writing plots without ever
+// policies and sizes, job counts, and writing plots without ever
 // leaving a half-written file (write to a temporary name, then rename).
 import { availableParallelism } from 'node:os';
 import { rename, unlink, writeFile } from 'node:fs/promises';
@@ -40,13 +40,6 @@ export function parsePolicyList(raw: string, params: Record<string, string>): st
 /** --jobs: a positive integer, default the number of cores. */
 export function parseJobs(raw: string | undefined): number {
   return raw === undefined ? availableParallelism() : positiveInt(raw, '--jobs');
-}
-
-/** --seed: a non-negative integer. */
-export function parseSeed(raw: string): number {
-  const seed = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(seed)) throw new InputError(`--seed must be a non-negative integer, got '${raw}'`);
-  return seed;
 }
 
 /** The image format a plot path asks for. Throws InputError unless it ends in .svg or .png. */
