@@ -7,33 +7,13 @@
 // best of TRACE_LAB_RUNS runs (default 2), peak RSS and heap, and the
 // policy's state in bytes per resident page. Run alone: npm run bench -- trace_lab
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { zipfBatches } from '../src/workload/synthetic.js';
-import { openSink } from '../src/workload/trace/sink.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { policyNames } from '../src/lab/policies/index.js';
+import { ROOT, ZIPF, ZIPF_FILES, ensureZipfTraces } from './zipf_trace.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = join(root, '.cache', 'trace_lab');
-const ZIPF = { alpha: 1.0, pages: 1_000_000, requests: 10_000_000, seed: 1 };
 const SIZES = [10_000, 100_000];
 const RUNS = Number(process.env.TRACE_LAB_RUNS ?? 2);
-const FORMATS: Array<['mmsim' | 'text', string]> = [
-  ['mmsim', join(CACHE, 'zipf1.0-1m-10m.mmsim')],
-  ['text', join(CACHE, 'zipf1.0-1m-10m.txt')],
-];
-
-async function ensureTraces(): Promise<void> {
-  mkdirSync(CACHE, { recursive: true });
-  for (const [format, path] of FORMATS) {
-    if (existsSync(path)) continue;
-    process.stdout.write(`generating ${path}\n`);
-    const sink = openSink(path, format);
-    for (const b of zipfBatches(ZIPF)) await sink.write(b);
-    await sink.close();
-  }
-}
 
 interface Row {
   requests?: number;
@@ -46,16 +26,16 @@ interface Row {
 }
 
 function child(file: string, policy: string, size: number): Row {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'trace_lab_child.ts'), file, policy, String(size)], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'trace_lab_child.ts'), file, policy, String(size)], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as Row;
 }
 
 export async function run(): Promise<void> {
-  await ensureTraces();
-  const base = child(FORMATS[0]![1], 'none', 0);
+  await ensureZipfTraces();
+  const base = child(ZIPF_FILES[0]![1], 'none', 0);
   const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
   console.log(`\ntrace_lab: Zipf(${ZIPF.alpha}) ${ZIPF.requests / 1e6} M requests over ${ZIPF.pages / 1e6} M pages, seed ${ZIPF.seed}`);
-  for (const [format, path] of FORMATS) console.log(`  ${format.padEnd(6)} ${path.replace(root + '/', '')} (${mb(statSync(path).size)} MB)`);
+  for (const [format, path] of ZIPF_FILES) console.log(`  ${format.padEnd(6)} ${path.replace(ROOT + '/', '')} (${mb(statSync(path).size)} MB)`);
   console.log(`  baseline (modules loaded, no trace): RSS ${mb(base.rssKiB * 1024)} MB, heap ${mb(base.heapPeak)} MB`);
   console.log(`  M req/s = requests / wall-clock seconds (cpu: / CPU seconds), open to result, one core, best of ${RUNS}`);
   console.log('  B/page = policy state (typed arrays) per resident page; RSS and heap are whole-process peaks\n');
@@ -63,7 +43,7 @@ export async function run(): Promise<void> {
   console.log(head);
   for (const policy of policyNames()) {
     for (const size of SIZES) {
-      for (const [format, path] of FORMATS) {
+      for (const [format, path] of ZIPF_FILES) {
         const runs = Array.from({ length: RUNS }, () => child(path, policy, size));
         const r = runs[0]!;
         const rate = Math.max(...runs.map((x) => x.requests! / x.wall!)) / 1e6;

@@ -1,5 +1,5 @@
-// Replaying a trace through one policy: the loop every `mmsim sim` run spends
-// its time in. Batches arrive as typed arrays; each key kind gets its own tight
+// Replaying a trace through one policy (or several at once, for miss-ratio
+// curves): the loop every `mmsim sim` run spends its time in. Batches arrive as typed arrays; each key kind gets its own tight
 // loop (dense u32 ids from mmsim files, page numbers from the others), so the
 // policy's access() call site stays monomorphic and inlinable.
 // Offline policies (OPT, UNOPT) need next-use times: taken from the trace when
@@ -57,8 +57,20 @@ function countWrites(kind: Uint8Array, n: number): number {
  * policy on a trace whose stored next-use times are missing.
  */
 export async function replay(reader: TraceReader, policy: CachePolicy, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const [r] = await replayEach(reader, [policy], opts);
+  return r!;
+}
+
+/**
+ * Replays the trace once through each of `policies` (fresh, empty; one policy
+ * at several cache sizes, for a miss-ratio curve): each batch is decoded once
+ * and run through every policy in turn. Returns one result per policy, in
+ * order. The policies should share one class, so that the loops' access()
+ * call sites stay monomorphic. Throws as replay() does.
+ */
+export async function replayEach(reader: TraceReader, policies: readonly CachePolicy[], opts: ReplayOptions = {}): Promise<ReplayResult[]> {
   let requests = 0;
-  let misses = 0;
+  const misses = new Float64Array(policies.length);
   let writes = 0;
   let buffered: { keys: Float64Array; kind: Uint8Array; n: number } | null = null;
   for await (const b of reader.batches()) {
@@ -69,11 +81,13 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
       opts.onProgress?.(requests);
       continue;
     }
-    if (opts.offline) {
-      checkNextUse(reader, b, requests);
-      misses += runFuture(policy, opts.pageKeys ? b.page : (b.id ?? b.page), b.kind, b.nextUse!, n, requests);
-    } else if (b.id && !opts.pageKeys) misses += runIds(policy, b.id, b.kind, n, requests);
-    else misses += runPages(policy, b.page, b.kind, n, requests);
+    if (opts.offline) checkNextUse(reader, b, requests);
+    for (let j = 0; j < policies.length; j++) {
+      const policy = policies[j]!;
+      if (opts.offline) misses[j]! += runFuture(policy, opts.pageKeys ? b.page : (b.id ?? b.page), b.kind, b.nextUse!, n, requests);
+      else if (b.id && !opts.pageKeys) misses[j]! += runIds(policy, b.id, b.kind, n, requests);
+      else misses[j]! += runPages(policy, b.page, b.kind, n, requests);
+    }
     writes += countWrites(b.kind, n);
     requests += n;
     opts.onProgress?.(requests);
@@ -81,11 +95,11 @@ export async function replay(reader: TraceReader, policy: CachePolicy, opts: Rep
   if (buffered) {
     const { keys, kind, n } = buffered;
     const nextUse = computeNextUse(keys, n);
-    misses = runFuture(policy, keys, kind, nextUse, n, 0);
+    for (let j = 0; j < policies.length; j++) misses[j] = runFuture(policies[j]!, keys, kind, nextUse, n, 0);
     writes = countWrites(kind, n);
     opts.onProgress?.(requests);
   }
-  return { requests, misses, writes };
+  return policies.map((_, j) => ({ requests, misses: misses[j]!, writes }));
 }
 
 function checkNextUse(reader: TraceReader, b: RefBatch, before: number): void {

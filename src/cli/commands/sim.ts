@@ -26,6 +26,13 @@ export function positiveInt(raw: string, what: string): number {
   return v;
 }
 
+/** Parses --seed: a non-negative integer, or throws one clear InputError line. */
+export function parseSeed(raw: string): number {
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got '${raw}'`);
+  return seed;
+}
+
 export function parseParams(list: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const kv of list) {
@@ -50,8 +57,7 @@ export function register(program: Command): void {
     .option('--time', 'also print elapsed seconds and requests per second (not deterministic)');
   inputOptions(cmd).action(async (trace: string, flags: SimFlags) => {
     const size = positiveInt(flags.size, '--size');
-    const seed = Number(flags.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got '${flags.seed}'`);
+    const seed = parseSeed(flags.seed);
     const params = parseParams(flags.param);
     let policy;
     try {

@@ -8,7 +8,7 @@ import { io } from '../io.js';
 import { InputError } from '../errors.js';
 import { asInputError, inputOptions, openInput, parseFormat, parseUnit, progressTotal, type InputFlags } from '../trace_input.js';
 import { startProgress } from '../progress.js';
-import { positiveInt } from './sim.js';
+import { parseSeed, positiveInt } from './sim.js';
 import { formatFromName } from '../../workload/trace/open.js';
 import { openSink, sinkNeedsNextUse, type TraceSink } from '../../workload/trace/sink.js';
 import { newRefBatch, type RefBatch } from '../../workload/trace/ref.js';
@@ -164,8 +164,7 @@ async function genZipf(flags: GenFlags): Promise<void> {
   if (!Number.isFinite(alpha) || alpha < 0) throw new InputError(`--alpha must be a number >= 0, got '${flags.alpha}'`);
   const pages = positiveInt(flags.pages, '--pages');
   const requests = positiveInt(flags.requests, '--requests');
-  const seed = Number(flags.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got '${flags.seed}'`);
+  const seed = parseSeed(flags.seed);
   const to = outputFormat(flags.output, flags.to);
   const sink = openSink(flags.output, to, {});
   const progress = startProgress({ total: requests, quiet: flags.quiet ?? false, label: 'gen' });
