@@ -12,7 +12,7 @@ import { swapon } from '../../kernel/swapfile.js';
 import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
 import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
-import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
+import { createFile, createFileDirect, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
 import { ACCESS_SIGBUS } from '../../kernel/memory.js';
 import { sysMlock, sysMunlock } from '../../kernel/mlock.js';
@@ -311,7 +311,8 @@ export class SimRun {
       }
       case 'swapon': {
         if (k.fs.fsTypeOf(op.path) !== 'ext4') return { kind: 'ret', value: 'EINVAL' };
-        createFile(k, op.path, op.pages, 0, 16);
+        // Written with O_DIRECT, as the real-kernel runner does: no page cache.
+        createFileDirect(k, op.path, op.pages, 0);
         const r = swapon(k, k.fs.resolve(op.path), op.pages, op.prio ?? undefined);
         return { kind: 'ret', value: typeof r === 'number' ? errnoName(r) : 'ok' };
       }
