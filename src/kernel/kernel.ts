@@ -18,7 +18,7 @@ import { archInfo, type ArchInfo } from './arch.js';
 import { HighmemPhysMem } from './highmem.js';
 import { Task } from './task.js';
 import { outOfMemory, reapTask, type OomKill } from './oom_kill.js';
-import { MemCgroup, MemcgStock } from './memcontrol.js';
+import { MemCgroup, MemcgStatsFlusher, MemcgStock } from './memcontrol.js';
 import { lruNoteCost, tryToFreeMemcgPages } from './vmscan.js';
 import { DEFAULT_MAX_MAP_COUNT } from './vma.js';
 import { Vmstat } from './vmstat.js';
@@ -125,7 +125,7 @@ export class Kernel {
   ) {
     this.clock = new SimClock(costs, machine.cpus);
     this.psi = new Psi(this.clock);
-    this.clock.timers.push(new PeriodicWriteback(this), this.psi);
+    this.clock.timers.push(new PeriodicWriteback(this), this.psi, new MemcgStatsFlusher());
     this.clock.onKswapd = (now) => this.psi.noteActivity(now);
     this.totalramPages = Math.floor(machine.memtotalKb / 4);
     this.arch = archInfo(machine.arch);

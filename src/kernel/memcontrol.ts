@@ -14,9 +14,11 @@
 // calls the OOM killer on the cgroup's tasks. Cgroups are flat (children of
 // the root only). Simplification: one CPU's stock (the scenario runners run
 // on one CPU).
+import type { Timer } from './clock.js';
 import type { Kernel } from './kernel.js';
-import { MAX_MEMCG } from './lru.js';
+import { MAX_MEMCG, NR_LRU_LISTS } from './lru.js';
 import type { Task } from './task.js';
+import { VM } from './vmstat.js';
 
 /** A memory cgroup and its lruvec state. */
 export class MemCgroup {
@@ -42,6 +44,14 @@ export class MemCgroup {
   /** WORKINGSET_ACTIVATE_* of this lruvec. */
   activateAnon = 0;
   activateFile = 0;
+  /**
+   * The lruvec's LRU sizes and WORKINGSET_ACTIVATE_* as of the last
+   * statistics flush: what lruvec_page_state() returns, and what reclaim's
+   * heuristics read (the LRU scan itself counts exact list sizes).
+   */
+  readonly flushedLru = new Float64Array(NR_LRU_LISTS);
+  flushedActivateAnon = 0;
+  flushedActivateFile = 0;
   readonly tasks = new Set<Task>();
   constructor(
     readonly id: number,
@@ -263,4 +273,35 @@ export function memcgUnchargeSwap(k: Kernel, entry: number): void {
   if (id === undefined) return;
   k.swapCgroup.delete(entry);
   k.memcgs[id]!.memswUsage -= 1;
+}
+
+/** FLUSH_TIME: the period of the rstat flusher (flush_memcg_stats_dwork), 2 s. */
+export const MEMCG_FLUSH_NS = 2e9;
+
+/**
+ * mem_cgroup_flush_stats() of the root: every lruvec's statistics catch up
+ * with its lists (the root's are the node's, the sum of all lruvecs).
+ * Linux updates them per CPU and folds them in only at a flush: the
+ * periodic one every 2 s, or a read of memory.stat.
+ */
+export function memcgFlushStats(k: Kernel): void {
+  for (const m of k.memcgs) {
+    for (let l = 0; l < NR_LRU_LISTS; l++) m.flushedLru[l] = m.id === 0 ? k.lru.nrPages[l]! : k.lru.size(m.id, l);
+    m.flushedActivateAnon = m.id === 0 ? k.vmstat.get(VM.workingset_activate_anon) : m.activateAnon;
+    m.flushedActivateFile = m.id === 0 ? k.vmstat.get(VM.workingset_activate_file) : m.activateFile;
+  }
+}
+
+/** The periodic rstat flush (flush_memcg_stats_dwork), every MEMCG_FLUSH_NS. */
+export class MemcgStatsFlusher implements Timer {
+  private last = 0;
+
+  at(): number {
+    return this.last + MEMCG_FLUSH_NS;
+  }
+
+  fire(k: Kernel, now: number): void {
+    this.last = now;
+    memcgFlushStats(k);
+  }
 }

@@ -6,7 +6,7 @@
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
-import { memcgAttach, memcgCreate } from '../../kernel/memcontrol.js';
+import { memcgAttach, memcgCreate, memcgFlushStats } from '../../kernel/memcontrol.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../kernel/oom_kill.js';
 import { swapon } from '../../kernel/swapfile.js';
 import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
@@ -127,6 +127,10 @@ export class SimRun {
       if (op.op === 'in') return { kind: 'none' };
       return { kind: 'error', message: `process ${this.program.procs[op.proc]!.name} was killed by the OOM killer` };
     }
+    // The real-kernel runner reads memory.stat between operations (a version-2
+    // run's statistics flush, docs/kernel-runner.md): every line starts from
+    // current cgroup statistics.
+    memcgFlushStats(k);
     k.enter(ps.task);
     if (SYSCALL_OPS.has(op.op)) k.clock.syscalls++;
     let rec: OpRecord;
