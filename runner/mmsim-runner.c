@@ -2245,12 +2245,29 @@ static void s_interrupted(void) {
   fatal("the runner was interrupted by signal ", b, NULL);
 }
 
+/* Reclaim steers by the memory cgroup's LRU statistics, which the kernel
+ * brings up to date at most every 2 s (the periodic rstat flush) unless
+ * someone reads them: left alone, whether the first reclaim of an operation
+ * sees the page cache just read depends on when that flush last ran. Reading
+ * the machine cgroup's memory.stat flushes it and every cgroup inside it, so
+ * every operation starts from current statistics. */
+static void s_flush_memcg_stats(void) {
+  if (!machine_made) return;
+  char f[800];
+  path_join(f, sizeof f, cg_machine, "memory.stat");
+  int fd = open(f, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  while (read(fd, procbuf, sizeof procbuf) > 0) {}
+  close(fd);
+}
+
 static void s_handle(struct msg m) {
   switch (m.cmd) {
     case MSG_SYNC:
       s_kills();
       s_await_victims();
       s_flush();
+      s_flush_memcg_stats();
       send_proc(m.from, MSG_ACK, 0);
       break;
     case MSG_IN:
