@@ -1600,10 +1600,12 @@ static int op_cgroup(int i, struct op *o) {
   return 0;
 }
 
-/* join NAME: the running process moves itself (v1 cgroup.procs takes 0 for
- * the writer); its pages stay charged where they are. */
+/* join NAME: the running process writes its pid to the cgroup's
+ * cgroup.procs; its pages stay charged where they are. */
 static int op_join(int i, struct op *o) {
-  int e = cg_write(o->cg, "cgroup.procs", "0");
+  char pid[24];
+  fmt_long(pid, getpid());
+  int e = cg_write(o->cg, "cgroup.procs", pid);
   if (e) return cg_fail(i, "join: cannot move the process into memory cgroup ", o->cg, NULL, e);
   sh_cg[self] = o->cg;
   rec_none(i);
@@ -1817,9 +1819,10 @@ static void serve(void) {
 
 /* Moves the calling process into a memory cgroup directory. */
 static int cg_enter(const char *dir) {
-  char f[800];
+  char f[800], pid[24];
   path_join(f, sizeof f, dir, "cgroup.procs");
-  return write_file(f, "0");
+  fmt_long(pid, getpid());
+  return write_file(f, pid);
 }
 
 static void child_main(int c) {
