@@ -22,8 +22,8 @@ describe('examples', () => {
   const files = readdirSync(examples)
     .filter((f) => f.endsWith('.scn'))
     .sort();
-  it('cover the FAQ questions of the core engine and of memory pressure (21 scenarios)', () => {
-    assert.ok(files.length >= 21);
+  it('cover the FAQ questions of the core engine, memory zones and memory pressure (25 scenarios)', () => {
+    assert.ok(files.length >= 25);
   });
   for (const file of files) {
     const name = file.slice(0, -4);
