@@ -193,6 +193,7 @@ static const char *const SYSCTLS[] = {
     "swappiness", "overcommit_memory", "overcommit_ratio", "overcommit_kbytes", "min_free_kbytes",
     "watermark_scale_factor", "page-cluster", "oom_kill_allocating_task", "dirty_ratio",
     "dirty_background_ratio", "dirty_expire_centisecs", "dirty_writeback_centisecs", "drop_caches",
+    "nr_hugepages", "nr_overcommit_hugepages",
 };
 #define NSYSCTL ((int)(sizeof SYSCTLS / sizeof SYSCTLS[0]))
 enum { SYS_SWAPPINESS = 0, SYS_OC_RATIO = 2, SYS_OC_KBYTES = 3, SYS_DROP_CACHES = 12 };
