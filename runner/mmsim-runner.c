@@ -242,7 +242,7 @@ struct shared {
   char sys_orig[NSYSCTL][32]; /* its value before the run */
 };
 
-#define OUTCAP (4L << 20)
+#define OUTCAP (256L << 10)
 static struct shared *sh;
 static pid_t *sh_pid;           /* per process */
 static unsigned char *sh_state; /* per process: ST_* */
