@@ -186,6 +186,8 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
     case 'unlink':
       return `${op.op} ${op.path}`;
     case 'mmap': {
+      // The protocol has no MAP_HUGETLB: refuse rather than map without it.
+      if (op.hugetlb) throw new KernelRunnerError(`line ${op.line}: the real-kernel runner does not run 'mmap ... hugetlb' yet`);
       const after = op.after === null ? -1 : id(op.after);
       const kind = op.file === null ? 'anon' : `file ${op.file}`;
       const flags = `${op.shared ? 1 : 0} ${op.populate ? 1 : 0} ${op.noreserve ? 1 : 0}`;
