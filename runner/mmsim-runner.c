@@ -8,16 +8,27 @@
  * formatter the simulator uses, so the two outputs can differ only where the
  * kernels differ.
  *
+ * Processes: the runner's first process is the supervisor. It forks the
+ * scenario's `main`, which forks the other scenario processes as the script
+ * says. The supervisor runs no operation: it passes the token, writes every
+ * record to stdout, watches every scenario process through a pidfd, tells an
+ * OOM kill (the kernel log's "Killed process PID") from any other death,
+ * carries on the script for a process killed while it held the token, and
+ * at the end (or on a failure, a timeout or a signal) stops the processes
+ * and undoes what the run changed on the host: swap files, memory cgroups,
+ * sysctls. Records are written by the scenario processes into a shared
+ * buffer and count only once complete, so a process killed in the middle of
+ * one leaves no half record behind.
+ *
  * What makes the numbers clean:
  * - Fault counts are getrusage() deltas taken only around the scenario's own
  *   system calls and memory accesses. Before any measurement, the runner
  *   prefaults every page it uses itself (code, data, heap, stack, buffers), at
  *   start and again in both processes after every fork, so that no fault of its
  *   own lands inside a measured window and its RSS does not move afterwards.
- * - No malloc, no stdio after the prefault: records go out through one static
- *   buffer with write(2), flushed before every fork and every hand-over.
- * - Processes pass a single token through pipes, so exactly one process runs
- *   (and writes) at a time and the output is in script order.
+ * - No malloc, no stdio after the prefault.
+ * - Processes pass a single token, so exactly one process runs at a time and
+ *   the output is in script order.
  *
  * Built by mmsim with the system compiler: cc -std=c11 -O2 -Wl,-z,now. C11 and
  * libc only.
@@ -36,11 +47,15 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
 
 #define PAGE 4096UL
 #define GIB (1UL << 30)
@@ -102,6 +117,20 @@
 #define MADV_COLLAPSE 25
 #endif
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
+/* swapon(2) flags, include/linux/swap.h */
+#ifndef SWAP_FLAG_PREFER
+#define SWAP_FLAG_PREFER 0x8000
+#endif
+#ifndef SWAP_FLAG_PRIO_MASK
+#define SWAP_FLAG_PRIO_MASK 0x7fff
+#endif
+
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
 #define KPF_ANON 12
 #define KPF_ZERO_PAGE 24
@@ -114,6 +143,8 @@ enum opcode {
   OP_FILE, OP_TRUNCATE, OP_DROPCACHE, OP_UNLINK, OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE,
   OP_MLOCK, OP_MUNLOCK, OP_MSYNC, OP_MREMAP, OP_TOUCH, OP_PEEK, OP_FPEEK, OP_EXPECT_SEGV,
   OP_SMAPS, OP_STATUS, OP_PAGEMAP, OP_FORK, OP_IN, OP_EXIT, OP_NOP, OP_DIE,
+  OP_SWAPON, OP_SWAPOFF, OP_SYSCTL, OP_CGROUP, OP_JOIN, OP_OOM_ADJ, OP_OOM_SCORE, OP_CGSTAT,
+  OP_EVENTS, OP_SLEEP,
 };
 
 struct op {
@@ -124,6 +155,12 @@ struct op {
   const char *path;
   long pages, first, count, step, offset, bytes;
   int prot, shared, populate, noreserve, after, write, value, fill, move, flag, target;
+  int cg;                 /* cgroup id (cgroup, join, cgstat) */
+  long limit, memsw;      /* cgroup: pages; memsw -1 = unlimited */
+  int swappiness;         /* cgroup: -1 = follow vm.swappiness */
+  int nkv;                /* sysctl: pairs in keys[]/vals[] */
+  int *keys;              /* sysctl: indices in SYSCTLS */
+  long *vals;
 };
 
 struct proc {
@@ -139,17 +176,36 @@ struct mapping {
   long seq; /* placement order, for the M lines */
 };
 
-static int nprocs, nmaps, nops;
+static int nprocs, nmaps, nops, ncgroups;
 static struct proc *procs;
 static const char **map_names;
+static const char **cg_names;
 static struct op *ops;
+
+/* The run's settings (protocol header). */
+static long timeout_ms = 120000;
+static int pressure;            /* version-2 run: machine cgroup, swap, OOM kills */
+static long machine_limit = -1; /* bytes; -1 = none */
+static long machine_swap_pages; /* the machine's swap file, header page included; 0 = none */
+
+/* The vm sysctls a scenario may write (never panic_on_oom). */
+static const char *const SYSCTLS[] = {
+    "swappiness", "overcommit_memory", "overcommit_ratio", "overcommit_kbytes", "min_free_kbytes",
+    "watermark_scale_factor", "page-cluster", "oom_kill_allocating_task", "dirty_ratio",
+    "dirty_background_ratio", "dirty_expire_centisecs", "dirty_writeback_centisecs", "drop_caches",
+    "nr_hugepages", "nr_overcommit_hugepages",
+};
+#define NSYSCTL ((int)(sizeof SYSCTLS / sizeof SYSCTLS[0]))
+enum { SYS_SWAPPINESS = 0, SYS_OC_RATIO = 2, SYS_OC_KBYTES = 3, SYS_DROP_CACHES = 12 };
 
 /* ------------------------------------------------------- per-process state */
 /* All of it is copied by fork, which is exactly the inheritance we want. */
 
-static int self;                /* index of this process in procs */
-static pid_t main_pid;
+static int self = -1;           /* index of this process in procs; -1 in the supervisor */
+static pid_t super_pid;
 static int (*pipes)[2];         /* token pipe of each process slot */
+static int spipe[2];            /* messages to the supervisor */
+static int lifeline[2];         /* only the supervisor holds the write end: EOF when it dies */
 static pid_t *pids;             /* pid of each of this process's children */
 static unsigned char *live;     /* live[q]: q is a live child of this process */
 static struct mapping *maps;
@@ -159,39 +215,128 @@ static unsigned long scen_hi = SLOT_BASE; /* end of the highest scenario placeme
 static long acc_min, acc_maj;   /* faults inside measured windows */
 static char baseline[16384];
 static size_t baseline_len;
+static int journal_fd = -1;     /* what the run changed on the host, for mmsim to undo */
+static int kmsg_fd = -1;        /* the kernel log, for "Killed process PID" */
+
+/* Paths of the memory cgroups: the caller's, the run's machine cgroup inside it. */
+static char cg_outer[512];
+static char cg_machine[600];
+
+/* ------------------------------------------------------------ shared state */
+/* One MAP_SHARED region made by the supervisor before any fork and
+ * prefaulted there, so it is charged to the caller's cgroup, not the run's,
+ * and no scenario process ever faults on it. */
+
+enum { ST_NONE, ST_FORKING, ST_LIVE, ST_EXITING, ST_GONE };
+
+struct shared {
+  uint64_t commit;       /* records committed << 32 | bytes of sh_out they fill */
+  int holder;            /* process holding the token */
+  int cur_op;            /* operation the holder is running */
+  int nkills;            /* OOM kills seen, in kills[] */
+  int events_read;       /* kills already listed by `events` */
+  int swappiness;        /* vm.swappiness as the scenario set it */
+  long scen_swap_bytes;  /* swap added by the scenario's swapon and not swapped off */
+  int sys_seq;           /* order of first changes */
+  int sys_saved[NSYSCTL];     /* 0, or the order in which the key was first changed */
+  char sys_orig[NSYSCTL][32]; /* its value before the run */
+};
+
+#define OUTCAP (256L << 10)
+static struct shared *sh;
+static pid_t *sh_pid;           /* per process */
+static unsigned char *sh_state; /* per process: ST_* */
+static unsigned char *sh_killed;/* per process: killed by the OOM killer */
+static int *sh_cg;              /* per process: its cgroup id, -1 = the machine cgroup */
+static int *sh_kills;           /* process indices in the order the OOM killer killed them */
+static unsigned char *sh_cgmade;/* per cgroup: created */
+static int *sh_cgswp;           /* per cgroup: explicit swappiness, -1 = follow vm.swappiness */
+static unsigned char *sh_swapon;/* per op: this swapon's area is in use */
+static char *sh_out;            /* the records */
+
+static void *shared_alloc(size_t *off, size_t n) {
+  size_t at = (*off + 15) & ~(size_t)15;
+  *off = at + n;
+  return (void *)at;
+}
+
+static void setup_shared(void) {
+  size_t off = 0;
+  size_t o_sh = (size_t)shared_alloc(&off, sizeof(struct shared));
+  size_t o_pid = (size_t)shared_alloc(&off, sizeof(pid_t) * (size_t)nprocs);
+  size_t o_state = (size_t)shared_alloc(&off, (size_t)nprocs);
+  size_t o_killed = (size_t)shared_alloc(&off, (size_t)nprocs);
+  size_t o_cg = (size_t)shared_alloc(&off, sizeof(int) * (size_t)nprocs);
+  size_t o_kills = (size_t)shared_alloc(&off, sizeof(int) * (size_t)nprocs);
+  size_t o_cgmade = (size_t)shared_alloc(&off, (size_t)ncgroups + 1);
+  size_t o_cgswp = (size_t)shared_alloc(&off, sizeof(int) * ((size_t)ncgroups + 1));
+  size_t o_swapon = (size_t)shared_alloc(&off, (size_t)nops + 1);
+  size_t o_out = (size_t)shared_alloc(&off, (size_t)OUTCAP);
+  size_t len = (off + PAGE - 1) & ~(PAGE - 1);
+  char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    write(2, "mmsim-runner: cannot map the shared state\n", 42);
+    exit(5);
+  }
+  memset(base, 0, len); /* every page allocated here, in the supervisor */
+  sh = (struct shared *)(base + o_sh);
+  sh_pid = (pid_t *)(base + o_pid);
+  sh_state = (unsigned char *)(base + o_state);
+  sh_killed = (unsigned char *)(base + o_killed);
+  sh_cg = (int *)(base + o_cg);
+  sh_kills = (int *)(base + o_kills);
+  sh_cgmade = (unsigned char *)(base + o_cgmade);
+  sh_cgswp = (int *)(base + o_cgswp);
+  sh_swapon = (unsigned char *)(base + o_swapon);
+  sh_out = base + o_out;
+  for (int q = 0; q < nprocs; q++) sh_cg[q] = -1;
+}
 
 /* --------------------------------------------------------------- output */
 
-static char outbuf[1 << 16];
-static size_t outlen;
+/* Records are appended to sh_out after sh->committed; `outlen` bytes of the
+ * current record are there but do not count until commit(). Only the token
+ * holder (or the supervisor, while no one holds it) appends. */
+static long outlen;
 
-static void write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      _exit(4); /* stdout gone: nobody to tell */
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-}
-
-static void out_flush(void) {
-  write_all(1, outbuf, outlen);
-  outlen = 0;
-}
+static void drain(void);
+static long committed_bytes(void);
 
 static void out_bytes(const char *s, size_t n) {
   while (n > 0) {
-    if (outlen == sizeof outbuf) out_flush();
-    size_t k = sizeof outbuf - outlen;
-    if (k > n) k = n;
-    memcpy(outbuf + outlen, s, k);
-    outlen += k;
+    long room = OUTCAP - committed_bytes() - outlen;
+    if (room <= 0) {
+      drain();
+      continue;
+    }
+    size_t k = n < (size_t)room ? n : (size_t)room;
+    memcpy(sh_out + committed_bytes() + outlen, s, k);
+    outlen += (long)k;
     s += k;
     n -= k;
   }
+}
+
+/* sh->commit packs the records committed (high 32 bits) and the bytes of
+ * sh_out they fill (low 32 bits), stored at once: a process killed at any
+ * point leaves both consistent. */
+static long committed_bytes(void) { return (long)(__atomic_load_n(&sh->commit, __ATOMIC_ACQUIRE) & 0xffffffffu); }
+static int committed_recs(void) { return (int)(__atomic_load_n(&sh->commit, __ATOMIC_ACQUIRE) >> 32); }
+
+static void set_commit(int recs, long bytes) {
+  __atomic_store_n(&sh->commit, ((uint64_t)(uint32_t)recs << 32) | (uint64_t)bytes, __ATOMIC_RELEASE);
+}
+
+/* Commits the bytes written so far, without a new record (F lines). */
+static void commit(void) {
+  set_commit(committed_recs(), committed_bytes() + outlen);
+  outlen = 0;
+}
+
+/* Commits a complete record: `recs` records are now written. */
+static void commit_rec(int recs) {
+  set_commit(recs, committed_bytes() + outlen);
+  outlen = 0;
 }
 
 static void out_str(const char *s) { out_bytes(s, strlen(s)); }
@@ -212,7 +357,21 @@ static void out_hex(unsigned long v) {
   out_bytes(t + i, (size_t)(20 - i));
 }
 
-static void err_str(const char *s) { write_all(2, s, strlen(s)); }
+/* Writes all of p; returns 0 or an errno (stdout gone). */
+static int write_full(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static void err_str(const char *s) { write_full(2, s, strlen(s)); }
 
 static const char *errname(int e) {
   switch (e) {
@@ -296,24 +455,54 @@ static void out_chunk(const char *p, size_t n) {
 
 /* -------------------------------------------------- fatal errors and signals */
 
-/* The run cannot go on (a process died, the token protocol broke): the F
- * line written just before says why, and the TypeScript side reports it as a
- * script error. Brings the whole tree down: children die with their parent
- * through PR_SET_PDEATHSIG, so killing main is enough. */
-static void give_up(void) {
-  out_flush();
-  if (getpid() != main_pid) kill(main_pid, SIGKILL);
-  _exit(3);
+enum {
+  /* to a scenario process */
+  MSG_RUN = 1,   /* arg: run operations from index arg */
+  MSG_EXIT,      /* stop your children, newest first, then exit 0 */
+  MSG_ACK,       /* the supervisor's answer (arg: its value) */
+  MSG_READY,     /* arg: your new child has prefaulted and taken its baseline */
+  /* to the supervisor (from = the sender) */
+  MSG_SYNC,      /* take note of OOM kills so far and wait for the victims; ACK */
+  MSG_IN,        /* arg: hand the token to process arg, at operation arg2 */
+  MSG_FORKED,    /* arg: child slot just forked (its pid is in sh_pid) */
+  MSG_CHILD_READY, /* arg: the new child is ready; tell its parent */
+  MSG_FINISH,    /* arg: the script ended (nops) or stopped at an error at arg */
+  MSG_DRAIN,     /* arg: bytes of the record in progress; make room in sh_out; ACK */
+  MSG_FATAL,     /* an F line was committed: give up */
+  MSG_STOPTREE,  /* arg: stop the live descendants of killed process arg; ACK */
+};
+
+struct msg {
+  int32_t cmd;
+  int32_t arg;
+  int32_t arg2;
+  int32_t from;
+};
+
+static void send_to(int fd, int cmd, int arg, int arg2) {
+  struct msg m = {cmd, arg, arg2, self};
+  /* 16 bytes < PIPE_BUF: written whole, never interleaved */
+  if (write_full(fd, (const char *)&m, sizeof m) != 0) _exit(4);
 }
 
+static void send_proc(int q, int cmd, int arg) { send_to(pipes[q][1], cmd, arg, 0); }
+
+static void s_fail_committed(int code);
+
+/* The run cannot go on (the token protocol broke, a process died, ...): an
+ * F line says why, and the TypeScript side reports it as a script error.
+ * In a scenario process the supervisor is told and brings the tree down. */
 static void fatal(const char *a, const char *b, const char *c) {
-  out_flush();
+  outlen = 0; /* a half-written record is dropped */
   out_str("F ");
   out_str(a);
   if (b) out_str(b);
   if (c) out_str(c);
   out_str("\n");
-  give_up();
+  commit();
+  if (self < 0) s_fail_committed(3);
+  send_to(spipe[1], MSG_FATAL, 0, 0);
+  _exit(3);
 }
 
 static void proto_error(int lineno, const char *what) {
@@ -332,7 +521,6 @@ static void proto_error(int lineno, const char *what) {
 
 static sigjmp_buf guard_jb;
 static volatile sig_atomic_t guard_on;
-static volatile sig_atomic_t child_event;
 
 static void on_fault(int sig, siginfo_t *si, void *uc) {
   (void)si;
@@ -342,21 +530,26 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
     siglongjmp(guard_jb, sig);
   }
   /* A fault outside a guarded access is a runner bug: die of it, so that
-   * the parent (or mmsim) reports the death. */
+   * the supervisor reports the death. */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = SIG_DFL;
   sigaction(sig, &sa, NULL);
 }
 
-static void on_child(int sig) {
-  (void)sig;
-  child_event = 1;
+/* The supervisor's signals (timeout, interrupt) go through a self-pipe. */
+static int sigpipe_fds[2] = {-1, -1};
+static volatile sig_atomic_t s_signal;
+
+static void on_super_signal(int sig) {
+  if (!s_signal) s_signal = sig;
+  char c = (char)sig;
+  int e = errno;
+  if (write(sigpipe_fds[1], &c, 1) < 0) { /* full: a wake-up is already pending */ }
+  errno = e;
 }
 
-static sigset_t wait_mask; /* the normal mask without SIGCHLD, used by ppoll */
-
-static void install_signals(void) {
+static void install_fault_handlers(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_fault;
@@ -364,19 +557,23 @@ static void install_signals(void) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGSEGV, &sa, NULL);
   sigaction(SIGBUS, &sa, NULL);
+}
 
+static void install_super_signals(void) {
+  struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_child;
+  sa.sa_handler = on_super_signal; /* no SA_RESTART: blocking calls return EINTR */
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGCHLD, &sa, NULL);
+  int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGALRM};
+  for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) sigaction(sigs[k], &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
 
-  /* SIGCHLD stays blocked except while waiting for the token (ppoll), so it
-   * never interrupts an operation and cannot be lost between check and wait. */
-  sigset_t block;
-  sigemptyset(&block);
-  sigaddset(&block, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &block, &wait_mask);
-  sigdelset(&wait_mask, SIGCHLD);
+/* Scenario processes leave interrupts to the supervisor, which stops them. */
+static void ignore_interrupts(void) {
+  int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+  for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) signal(sigs[k], SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
 }
 
 /* ------------------------------------------------------------- prefaulting */
@@ -553,19 +750,6 @@ static void take_baseline(void) {
 
 /* ------------------------------------------------------------- processes */
 
-enum { MSG_RUN = 1, MSG_EXIT, MSG_REAP, MSG_FINISH, MSG_DONE, MSG_READY };
-
-struct msg {
-  int32_t cmd;
-  int32_t arg;
-};
-
-static void send_msg(int to, int cmd, int arg) {
-  struct msg m = {cmd, arg};
-  out_flush();
-  write_all(pipes[to][1], (const char *)&m, sizeof m);
-}
-
 static void describe_death(int st, char *buf) {
   /* buf: at least 64 bytes */
   char num[24];
@@ -577,104 +761,185 @@ static void describe_death(int st, char *buf) {
   strcat(buf, num + i);
 }
 
-static void died(int q, int st);
-
-/* Reports any child that died without being asked to. */
-static void check_children(void) {
-  child_event = 0;
-  for (int q = 0; q < nprocs; q++) {
-    if (!live[q]) continue;
-    int st;
-    pid_t r = waitpid(pids[q], &st, WNOHANG);
-    if (r == pids[q]) {
-      live[q] = 0;
-      died(q, st);
-    }
-  }
-}
-
 static void died(int q, int st) {
   char why[64];
   describe_death(st, why);
-  out_flush();
-  out_str("F process '");
-  out_str(procs[q].name);
-  out_str("' died unexpectedly: ");
-  out_str(why);
-  out_str("\n");
-  give_up();
+  char m[160];
+  strcpy(m, "' died unexpectedly: ");
+  strcat(m, why);
+  fatal("process '", procs[q].name, m);
 }
 
-/* Stops child q (it stops its own children first) and reaps it. */
-static void stop_child(int q) {
-  live[q] = 0;
-  send_msg(q, MSG_EXIT, 0);
-  int st;
-  while (waitpid(pids[q], &st, 0) < 0) {
-    if (errno != EINTR) fatal("waitpid failed for process '", procs[q].name, "'");
-  }
-  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) died(q, st);
-}
-
+/* A scenario process waits for a message on its own pipe. If the
+ * supervisor dies (its lifeline closes), the process exits: nothing
+ * outlives the run. */
 static struct msg wait_msg(void) {
   for (;;) {
-    if (child_event) check_children();
-    struct pollfd pf = {pipes[self][0], POLLIN, 0};
-    int r = ppoll(&pf, 1, NULL, &wait_mask);
+    struct pollfd pf[2] = {{pipes[self][0], POLLIN, 0}, {lifeline[0], POLLIN, 0}};
+    int r = poll(pf, 2, -1);
     if (r < 0) {
       if (errno == EINTR) continue;
-      fatal("ppoll on the token pipe failed", NULL, NULL);
+      fatal("poll on the token pipe failed", NULL, NULL);
     }
-    if (pf.revents & POLLIN) {
+    if (pf[0].revents & POLLIN) {
       struct msg m;
       ssize_t n = read(pipes[self][0], &m, sizeof m);
       if (n == (ssize_t)sizeof m) return m;
       if (n < 0 && errno == EINTR) continue;
       fatal("short read on the token pipe", NULL, NULL);
     }
+    if (pf[1].revents) _exit(6);
   }
+}
+
+/* Asks the supervisor and waits for its answer. */
+static int rpc_super(int cmd, int arg) {
+  send_to(spipe[1], cmd, arg, 0);
+  struct msg m = wait_msg();
+  if (m.cmd != MSG_ACK) fatal("protocol: expected the supervisor's answer", NULL, NULL);
+  return m.arg;
+}
+
+static void s_drain(void);
+
+/* sh_out is full: the supervisor writes out the whole records and moves the
+ * one in progress to the front. */
+static void drain(void) {
+  if (self < 0) s_drain();
+  else outlen = rpc_super(MSG_DRAIN, (int)outlen);
+}
+
+/* Stops child q (it stops its own children first) and reaps it. A child the
+ * OOM killer took is only reaped; the processes it leaves behind (now the
+ * supervisor's) are stopped by the supervisor, as exit stops a subtree. */
+static void stop_child(int q) {
+  live[q] = 0;
+  sh_state[q] = ST_EXITING;
+  send_proc(q, MSG_EXIT, 0);
+  int st;
+  while (waitpid(pids[q], &st, 0) < 0) {
+    if (errno != EINTR) fatal("waitpid failed for process '", procs[q].name, "'");
+  }
+  sh_state[q] = ST_GONE;
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return;
+  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && sh_killed[q]) {
+    for (int d = q + 1; d < nprocs; d++) {
+      if ((sh_state[d] != ST_FORKING && sh_state[d] != ST_LIVE) || sh_killed[d]) continue;
+      int p = procs[d].parent;
+      while (p >= 0 && p != q) p = procs[p].parent;
+      if (p == q) {
+        rpc_super(MSG_STOPTREE, q);
+        break;
+      }
+    }
+    return;
+  }
+  died(q, st);
 }
 
 static void do_exit_self(void) {
   for (int q = nprocs - 1; q > self; q--)
     if (live[q]) stop_child(q);
-  out_flush();
   _exit(0);
 }
 
-/* main, at the end of the script or after a script error at op `upto`:
- * stops the remaining processes, newest first. Which ones remain follows
- * from the operations that ran: forks add, exits remove a whole subtree. */
-static void finish(int upto) {
-  unsigned char *alive = calloc((size_t)nprocs, 1); /* heap: the run is over */
-  alive[0] = 1;
-  for (int i = 0; i < upto; i++) {
-    if (ops[i].code == OP_FORK) alive[ops[i].target] = 1;
-    if (ops[i].code == OP_EXIT) {
-      alive[ops[i].target] = 0;
-      for (int q = ops[i].target + 1; q < nprocs; q++)
-        if (alive[q] && !alive[procs[q].parent]) alive[q] = 0;
-    }
-  }
-  for (int q = nprocs - 1; q > 0; q--) {
-    if (!alive[q]) continue;
-    int p = procs[q].parent;
-    if (p == 0) {
-      stop_child(q);
-    } else {
-      send_msg(p, MSG_REAP, q);
-      struct msg m = wait_msg();
-      if (m.cmd != MSG_DONE || m.arg != q) fatal("protocol: unexpected message while stopping processes", NULL, NULL);
-    }
-  }
-  out_flush();
-  exit(0);
+/* ------------------------------------------------------- small host files */
+
+/* Writes a short string to a /proc or cgroup file; 0 or an errno. */
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  ssize_t w = write(fd, text, strlen(text));
+  int e = w < 0 ? errno : 0;
+  close(fd);
+  return e;
 }
 
-/* The holder reached the end of the script (upto = nops) or an error at op upto. */
-static void end_run(int upto) {
-  if (self == 0) finish(upto);
-  send_msg(0, MSG_FINISH, upto);
+static void fmt_long(char *buf, long v) {
+  char t[24];
+  int i = 24;
+  unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+  t[--i] = 0;
+  do t[--i] = (char)('0' + u % 10); while ((u /= 10) != 0);
+  if (v < 0) t[--i] = '-';
+  strcpy(buf, t + i);
+}
+
+static int write_long(const char *path, long v) {
+  char b[24];
+  fmt_long(b, v);
+  return write_file(path, b);
+}
+
+/* Reads a small file into buf (NUL-terminated, trailing newline removed). */
+static int read_text(const char *path, char *buf, size_t cap) {
+  long n = read_small(path, buf, cap - 1);
+  if (n < 0) return errno ? errno : EIO;
+  buf[n] = 0;
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
+  return 0;
+}
+
+/* The number after `key` at the start of a line of a "key value" file. */
+static long field_after(const char *text, const char *key) {
+  size_t kl = strlen(key);
+  for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    if (strncmp(l, key, kl) == 0 && (l[kl] == ' ' || l[kl] == '\t')) return strtol(l + kl + 1, NULL, 10);
+  }
+  return -1;
+}
+
+static void path_join(char *out, size_t cap, const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la + 1 + lb + 1 > cap) {
+    out[0] = 0;
+    return;
+  }
+  memcpy(out, a, la);
+  out[la] = '/';
+  memcpy(out + la + 1, b, lb + 1);
+}
+
+/* The directory of cgroup id (-1: the machine cgroup). */
+static void cg_dir(char *out, size_t cap, int cg) {
+  if (cg < 0) {
+    strncpy(out, cg_machine, cap - 1);
+    out[cap - 1] = 0;
+  } else {
+    path_join(out, cap, cg_machine, cg_names[cg]);
+  }
+}
+
+static int cg_write(int cg, const char *file, const char *text) {
+  char d[700], f[800];
+  cg_dir(d, sizeof d, cg);
+  path_join(f, sizeof f, d, file);
+  return write_file(f, text);
+}
+
+/* Appends one line to the journal that lets mmsim undo a run that died
+ * before cleaning up: "sysctl KEY VALUE", "swap ABSPATH", "cgroup DIR". */
+static void journal(const char *kind, const char *a, const char *b) {
+  if (journal_fd < 0) return;
+  char line[1200];
+  line[0] = 0;
+  strcat(line, kind);
+  strcat(line, " ");
+  if (strcmp(kind, "swap") == 0 && a[0] != '/') {
+    /* a relative path: make it absolute */
+    char cwd[600];
+    if (getcwd(cwd, sizeof cwd)) {
+      strncat(line, cwd, 600);
+      strcat(line, "/");
+    }
+  }
+  strncat(line, a, 500);
+  if (b) {
+    strcat(line, " ");
+    strncat(line, b, 60);
+  }
+  strcat(line, "\n");
+  if (write(journal_fd, line, strlen(line)) < 0) { /* best effort */ }
 }
 
 /* --------------------------------------------------------------- operations */
@@ -682,7 +947,6 @@ static void end_run(int upto) {
 static struct mapping *need_map(int i, int id) {
   struct mapping *m = &maps[id];
   if (m->bound) return m;
-  out_flush();
   rec_head(i, "error mapping '");
   out_str(map_names[id]);
   out_str("' does not exist (its mmap failed)\n");
@@ -1149,40 +1413,311 @@ static int op_pagemap(int i, struct op *o) {
   return 0;
 }
 
+/* ------------------------------------------------- version 2: memory pressure */
+
+static void sys_path(char *out, int key) {
+  strcpy(out, "/proc/sys/vm/");
+  strcat(out, SYSCTLS[key]);
+}
+
+/* Notes a sysctl's value before the run's first change to it, for the
+ * supervisor to restore (and in the journal, for mmsim if the runner dies). */
+static int sysctl_save(int key) {
+  if (key == SYS_DROP_CACHES || sh->sys_saved[key]) return 0;
+  char path[80], v[32];
+  sys_path(path, key);
+  int e = read_text(path, v, sizeof v);
+  if (e) return e;
+  memcpy(sh->sys_orig[key], v, sizeof v);
+  journal("sysctl", SYSCTLS[key], v);
+  sh->sys_saved[key] = ++sh->sys_seq;
+  return 0;
+}
+
+/* In cgroup v1 a cgroup reclaims with its own memory.swappiness, copied from
+ * its parent only when it is made, so vm.swappiness as the scenario sets it
+ * is written into the machine cgroup and into every scenario cgroup that
+ * follows it (made without swappiness=). */
+static void mirror_swappiness(void) {
+  char b[24];
+  fmt_long(b, sh->swappiness);
+  cg_write(-1, "memory.swappiness", b);
+  for (int c = 0; c < ncgroups; c++)
+    if (sh_cgmade[c] && sh_cgswp[c] < 0) cg_write(c, "memory.swappiness", b);
+}
+
+static int op_sysctl(int i, struct op *o) {
+  int err = 0;
+  for (int k = 0; k < o->nkv && !err; k++) {
+    int key = o->keys[k];
+    err = sysctl_save(key);
+    /* Writing either of overcommit_ratio and overcommit_kbytes zeroes the other. */
+    if (!err && (key == SYS_OC_RATIO || key == SYS_OC_KBYTES)) err = sysctl_save(key == SYS_OC_RATIO ? SYS_OC_KBYTES : SYS_OC_RATIO);
+    if (err) break;
+    char path[80];
+    sys_path(path, key);
+    err = write_long(path, o->vals[k]);
+    if (!err && key == SYS_SWAPPINESS) {
+      sh->swappiness = (int)o->vals[k];
+      mirror_swappiness();
+    }
+  }
+  rec_ret(i, err);
+  return 0;
+}
+
+/* The machine cgroup's memory+swap limit: its memory limit plus every swap
+ * area of the run (the machine's and the scenario's), so that the run can
+ * use exactly the swap the simulated machine has. */
+static void update_memsw(void) {
+  if (machine_limit < 0) return;
+  long v = machine_limit + sh->scen_swap_bytes;
+  if (machine_swap_pages > 0) v += (machine_swap_pages - 1) * (long)PAGE;
+  char b[24];
+  fmt_long(b, v);
+  cg_write(-1, "memory.memsw.limit_in_bytes", b);
+}
+
+static char zerobuf[1 << 16] __attribute__((aligned(4096)));
+
+/* Creates a swap file of `pages` pages in mkswap's layout: page 0 is the
+ * header (bootbits, then version 1, last_page = pages - 1, no bad pages,
+ * and "SWAPSPACE2" in its last 10 bytes), every other page written as zeros
+ * (swapon refuses holes). Written with O_DIRECT where the file system takes
+ * it, so that the page cache, which swap I/O bypasses, holds none of it. */
+static int make_swapfile(const char *path, long pages) {
+  if (pages < 2) return EINVAL;
+  if (unlink(path) < 0 && errno != ENOENT) return errno;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0600);
+  if (fd < 0 && errno == EINVAL) fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  memset(zerobuf, 0, PAGE);
+  uint32_t hdr[3] = {1, (uint32_t)(pages - 1), 0};
+  memcpy(zerobuf + 1024, hdr, sizeof hdr);
+  memcpy(zerobuf + PAGE - 10, "SWAPSPACE2", 10);
+  int e = 0;
+  ssize_t w;
+  while ((w = write(fd, zerobuf, PAGE)) < 0 && errno == EINTR) {}
+  if (w != (ssize_t)PAGE) e = w < 0 ? errno : EIO;
+  memset(zerobuf, 0, PAGE);
+  long total = (pages - 1) * (long)PAGE, done = 0;
+  while (!e && done < total) {
+    size_t n = total - done < (long)sizeof zerobuf ? (size_t)(total - done) : sizeof zerobuf;
+    w = write(fd, zerobuf, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) e = w < 0 ? errno : EIO;
+    else done += w;
+  }
+  if (!e && fsync(fd) < 0) e = errno;
+  if (!e) posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  close(fd);
+  if (e) unlink(path);
+  return e;
+}
+
+static int swap_active(const char *path) {
+  for (int k = 0; k < nops; k++)
+    if (sh_swapon[k] && strcmp(ops[k].path, path) == 0) return 1;
+  return 0;
+}
+
+static int op_swapon(int i, struct op *o) {
+  if (swap_active(o->path)) {
+    rec_ret(i, EBUSY);
+    return 0;
+  }
+  journal("swap", o->path, NULL);
+  int e = make_swapfile(o->path, o->pages);
+  if (!e) {
+    int flags = o->flag ? SWAP_FLAG_PREFER | (o->value & SWAP_FLAG_PRIO_MASK) : 0;
+    if (swapon(o->path, flags) < 0) {
+      e = errno;
+      unlink(o->path);
+    }
+  }
+  if (!e) {
+    sh_swapon[i] = 1;
+    sh->scen_swap_bytes += (o->pages - 1) * (long)PAGE;
+    update_memsw();
+  }
+  rec_ret(i, e);
+  return 0;
+}
+
+static int op_swapoff(int i, struct op *o) {
+  int e = swapoff(o->path) < 0 ? errno : 0;
+  if (!e) {
+    for (int k = 0; k < nops; k++) {
+      if (!sh_swapon[k] || strcmp(ops[k].path, o->path) != 0) continue;
+      sh_swapon[k] = 0;
+      sh->scen_swap_bytes -= (ops[k].pages - 1) * (long)PAGE;
+    }
+    update_memsw();
+  }
+  rec_ret(i, e);
+  return 0;
+}
+
+static int cg_fail(int i, const char *what, int cg, const char *file, int e) {
+  rec_head(i, "error ");
+  out_str(what);
+  out_str(cg_names[cg]);
+  if (file) {
+    out_str("/");
+    out_str(file);
+  }
+  out_str(": ");
+  out_errno(e);
+  out_str("\n");
+  return -1;
+}
+
+/* cgroup NAME: a directory under the machine cgroup, its swappiness, limit
+ * and memory+swap limit (unlimited first, so that any new limit fits). */
+static int op_cgroup(int i, struct op *o) {
+  char d[700];
+  cg_dir(d, sizeof d, o->cg);
+  if (!sh_cgmade[o->cg]) {
+    journal("cgroup", d, NULL);
+    if (mkdir(d, 0755) < 0 && errno != EEXIST) return cg_fail(i, "cgroup: cannot create memory cgroup ", o->cg, NULL, errno);
+    sh_cgmade[o->cg] = 1;
+  }
+  sh_cgswp[o->cg] = o->swappiness;
+  char b[24];
+  fmt_long(b, o->swappiness >= 0 ? o->swappiness : sh->swappiness);
+  int e = cg_write(o->cg, "memory.swappiness", b);
+  if (e) return cg_fail(i, "cgroup: cannot write ", o->cg, "memory.swappiness", e);
+  e = cg_write(o->cg, "memory.memsw.limit_in_bytes", "-1");
+  if (e && e != ENOENT) return cg_fail(i, "cgroup: cannot write ", o->cg, "memory.memsw.limit_in_bytes", e);
+  fmt_long(b, o->limit * (long)PAGE);
+  e = cg_write(o->cg, "memory.limit_in_bytes", b);
+  if (e) return cg_fail(i, "cgroup: cannot write ", o->cg, "memory.limit_in_bytes", e);
+  if (o->memsw >= 0) {
+    fmt_long(b, o->memsw * (long)PAGE);
+    e = cg_write(o->cg, "memory.memsw.limit_in_bytes", b);
+    if (e) return cg_fail(i, "cgroup: cannot write ", o->cg, "memory.memsw.limit_in_bytes", e);
+  }
+  rec_none(i);
+  return 0;
+}
+
+/* join NAME: the running process writes its pid to the cgroup's
+ * cgroup.procs; its pages stay charged where they are. */
+static int op_join(int i, struct op *o) {
+  char pid[24];
+  fmt_long(pid, getpid());
+  int e = cg_write(o->cg, "cgroup.procs", pid);
+  if (e) return cg_fail(i, "join: cannot move the process into memory cgroup ", o->cg, NULL, e);
+  sh_cg[self] = o->cg;
+  rec_none(i);
+  return 0;
+}
+
+static int op_oom_score(int i) {
+  char a[32], b[32];
+  if (read_text("/proc/self/oom_score", a, sizeof a) || read_text("/proc/self/oom_score_adj", b, sizeof b))
+    fatal("cannot read /proc/self/oom_score", NULL, NULL);
+  rec_head(i, "oom_score ");
+  out_str(a);
+  out_str(" ");
+  out_str(b);
+  out_str("\n");
+  return 0;
+}
+
+static long cg_read_long(int cg, const char *file) {
+  char d[700], f[800], v[64];
+  cg_dir(d, sizeof d, cg);
+  path_join(f, sizeof f, d, file);
+  if (read_text(f, v, sizeof v)) return -2;
+  return strtol(v, NULL, 10);
+}
+
+/* cgstat: the v1 counters, in bytes; a limit of 2^62 or more is unlimited (-1). */
+static int op_cgstat(int i, struct op *o) {
+  long usage = cg_read_long(o->cg, "memory.usage_in_bytes");
+  long max = cg_read_long(o->cg, "memory.max_usage_in_bytes");
+  long limit = cg_read_long(o->cg, "memory.limit_in_bytes");
+  long memsw = cg_read_long(o->cg, "memory.memsw.usage_in_bytes");
+  long failcnt = cg_read_long(o->cg, "memory.failcnt");
+  char d[700], f[800];
+  cg_dir(d, sizeof d, o->cg);
+  path_join(f, sizeof f, d, "memory.oom_control");
+  long oomk = read_text(f, procbuf, sizeof procbuf) ? -2 : field_after(procbuf, "oom_kill");
+  if (usage < 0 || max < 0 || limit < 0 || failcnt < 0 || oomk < 0) fatal("cannot read the counters of memory cgroup ", cg_names[o->cg], NULL);
+  if (memsw < 0) memsw = usage; /* no swap accounting */
+  if (limit >= (1L << 62)) limit = -1;
+  rec_head(i, "cgstat ");
+  long v[6] = {usage, max, limit, memsw, failcnt, oomk};
+  for (int k = 0; k < 6; k++) {
+    if (k) out_str(" ");
+    out_long(v[k]);
+  }
+  out_str("\n");
+  return 0;
+}
+
+/* events: the supervisor has noted every kill so far (the SYNC after the
+ * previous operation, and this one). */
+static int op_events(int i) {
+  rpc_super(MSG_SYNC, 0);
+  rec_head(i, "events");
+  for (int k = sh->events_read; k < sh->nkills; k++) {
+    out_str(" ");
+    out_long(sh_kills[k]);
+  }
+  sh->events_read = sh->nkills;
+  out_str("\n");
+  return 0;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
 static void child_main(int c);
 
 static int op_fork(int i, struct op *o) {
-  out_flush(); /* or the child would print it a second time */
-  pid_t parent = getpid();
+  int c = o->target;
+  sh_cg[c] = sh_cg[self];
+  sh_killed[c] = 0;
+  sh_state[c] = ST_FORKING;
   pid_t pid = fork();
   if (pid < 0) {
-    rec_error2(i, "fork failed", "", errno);
+    sh_state[c] = ST_NONE;
+    rec_error2(i, "fork", "", errno);
     return -1;
   }
   if (pid == 0) {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(5);
-    child_main(o->target);
+    child_main(c);
     _exit(0); /* not reached */
   }
-  pids[o->target] = pid;
-  live[o->target] = 1;
+  pids[c] = pid;
+  live[c] = 1;
+  sh_pid[c] = pid;
+  send_to(spipe[1], MSG_FORKED, c, 0);
   prefault();
   /* Wait until the child has prefaulted and taken its baseline: exactly one
    * process of the tree runs at any time, so nothing it does (COW copies,
    * LRU batches) interleaves with the parent's measured operations. */
   struct msg m = wait_msg();
-  if (m.cmd != MSG_READY || m.arg != o->target) fatal("protocol: expected the new child to report ready", NULL, NULL);
+  if (m.cmd != MSG_READY || m.arg != c) fatal("protocol: expected the new child to report ready", NULL, NULL);
   rec_none(i);
   return 0;
 }
 
 static void serve(void);
 
-/* Runs operations from index `from` while this process holds the token. */
+/* Runs operations from index `from` while this process holds the token.
+ * Each record is committed when complete, with the number of records, so
+ * that the supervisor knows which operation a killed process was running. */
 static void run_ops(int from) {
+  sh->holder = self;
   for (int i = from; i < nops; i++) {
     struct op *o = &ops[i];
     if (o->proc != self) fatal("protocol: operation for process '", procs[o->proc].name, "' reached another process");
+    sh->cur_op = i;
     int r = 0;
     switch (o->code) {
       case OP_FILE: r = op_file(i, o); break;
@@ -1220,10 +1755,16 @@ static void run_ops(int from) {
       case OP_PAGEMAP: r = op_pagemap(i, o); break;
       case OP_FORK: r = op_fork(i, o); break;
       case OP_IN:
-        rec_none(i);
-        if (o->target != self) {
-          send_msg(o->target, MSG_RUN, i + 1);
-          return;
+        if (o->target == self) {
+          rec_none(i);
+        } else if (sh_killed[o->target]) {
+          rec_head(i, "error process ");
+          out_str(procs[o->target].name);
+          out_str(" was killed by the OOM killer\n");
+          r = -1;
+        } else {
+          rec_none(i);
+          r = 1;
         }
         break;
       case OP_EXIT:
@@ -1232,17 +1773,38 @@ static void run_ops(int from) {
         break;
       case OP_NOP: rec_none(i); break;
       case OP_DIE:
-        out_flush();
+        commit();
         kill(getpid(), o->flag);
         pause();
         break;
+      case OP_SWAPON: r = op_swapon(i, o); break;
+      case OP_SWAPOFF: r = op_swapoff(i, o); break;
+      case OP_SYSCTL: r = op_sysctl(i, o); break;
+      case OP_CGROUP: r = op_cgroup(i, o); break;
+      case OP_JOIN: r = op_join(i, o); break;
+      case OP_OOM_ADJ: rec_ret(i, write_long("/proc/self/oom_score_adj", o->limit)); break;
+      case OP_OOM_SCORE: r = op_oom_score(i); break;
+      case OP_CGSTAT: r = op_cgstat(i, o); break;
+      case OP_EVENTS: r = op_events(i); break;
+      case OP_SLEEP:
+        sleep_ms(o->limit);
+        rec_none(i);
+        break;
     }
+    commit_rec(i + 1);
     if (r < 0) {
-      end_run(i);
+      send_to(spipe[1], MSG_FINISH, i, 0);
       return;
     }
+    if (r > 0) {
+      send_to(spipe[1], MSG_IN, o->target, i + 1);
+      return;
+    }
+    /* Every OOM kill this operation caused is noted, and its victim gone,
+     * before the next operation runs. */
+    rpc_super(MSG_SYNC, 0);
   }
-  end_run(nops);
+  send_to(spipe[1], MSG_FINISH, nops, 0);
 }
 
 static void serve(void) {
@@ -1251,25 +1813,40 @@ static void serve(void) {
     switch (m.cmd) {
       case MSG_RUN: run_ops(m.arg); break;
       case MSG_EXIT: do_exit_self(); break;
-      case MSG_REAP:
-        stop_child(m.arg);
-        send_msg(0, MSG_DONE, m.arg);
-        break;
-      case MSG_FINISH:
-        if (self == 0) finish(m.arg);
-        /* fallthrough */
       default: fatal("protocol: unexpected token message", NULL, NULL);
     }
   }
 }
 
+/* Moves the calling process into a memory cgroup directory. */
+static int cg_enter(const char *dir) {
+  char f[800], pid[24];
+  path_join(f, sizeof f, dir, "cgroup.procs");
+  fmt_long(pid, getpid());
+  return write_file(f, pid);
+}
+
 static void child_main(int c) {
   self = c;
+  sh_pid[c] = getpid();
   memset(live, 0, (size_t)nprocs);
   acc_min = acc_maj = 0;
+  outlen = 0;
+  /* The runner's own copy-on-write copies are charged outside the run: the
+   * child prefaults in the caller's cgroup, then goes back to its parent's. */
+  if (pressure) cg_enter(cg_outer);
   prefault();
+  if (pressure) {
+    char d[700];
+    cg_dir(d, sizeof d, sh_cg[c]);
+    int e = cg_enter(d);
+    if (e) fatal("cannot move a new process back into its memory cgroup: ", errname(e), NULL);
+    /* Every process made by fork starts with oom_score_adj 0 (main has -1000). */
+    e = write_long("/proc/self/oom_score_adj", 0);
+    if (e) fatal("cannot write oom_score_adj 0 in a new process: ", errname(e), NULL);
+  }
   take_baseline();
-  send_msg(procs[c].parent, MSG_READY, c);
+  send_to(spipe[1], MSG_CHILD_READY, c, 0);
   serve();
 }
 
@@ -1284,6 +1861,584 @@ static void pin_cpu(void) {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   sched_setaffinity(0, sizeof set, &set);
+}
+
+/* ---------------------------------------------------------------- supervisor */
+
+static int *pidfds;             /* per process: a pidfd while the supervisor watches it */
+static long flushed;            /* bytes of sh_out already on stdout */
+static int stdout_dead;
+static long oomkill_base;       /* /proc/vmstat oom_kill at the start */
+static int machine_made, machine_swap_on;
+static const char MACHINE_SWAP[] = ".mmsim-machine.swap";
+static char kbuf[8192];
+
+static int pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+static void s_write(const char *p, size_t n) {
+  if (stdout_dead || n == 0) return;
+  if (write_full(1, p, n) != 0) stdout_dead = 1; /* mmsim is gone; clean up all the same */
+}
+
+static void s_flush(void) {
+  long c = committed_bytes();
+  if (c > flushed) {
+    s_write(sh_out + flushed, (size_t)(c - flushed));
+    flushed = c;
+  }
+}
+
+/* Writes out the whole records and moves the `pend` bytes of the record in
+ * progress to the front of sh_out; returns where that record continues. A
+ * single record larger than sh_out goes out in parts. */
+static long s_make_room(long pend) {
+  s_flush();
+  long c = committed_bytes();
+  if (c == 0) {
+    s_write(sh_out, (size_t)pend);
+    pend = 0;
+  } else {
+    memmove(sh_out, sh_out + c, (size_t)pend);
+  }
+  set_commit(committed_recs(), 0);
+  flushed = 0;
+  return pend;
+}
+
+static void s_drain(void) { outlen = s_make_room(outlen); }
+
+static long vmstat_oom_kill(void) {
+  if (read_text("/proc/vmstat", procbuf, sizeof procbuf)) return -1;
+  return field_after(procbuf, "oom_kill");
+}
+
+/* Reads the kernel log written since the last call and notes every scenario
+ * process named in a "Killed process PID" line (__oom_kill_process), in the
+ * order of the log: the order of the kills. */
+static void s_kills(void) {
+  if (kmsg_fd < 0) return;
+  for (;;) {
+    ssize_t n = read(kmsg_fd, kbuf, sizeof kbuf - 1);
+    if (n < 0 && (errno == EINTR || errno == EPIPE)) continue; /* EPIPE: older records overwritten */
+    if (n <= 0) return;
+    kbuf[n] = 0;
+    char *msg = strchr(kbuf, ';');
+    char *k = msg ? strstr(msg, "Killed process ") : NULL;
+    if (!k) continue;
+    long pid = strtol(k + 15, NULL, 10);
+    for (int q = 0; q < nprocs; q++) {
+      if (sh_pid[q] != pid || sh_killed[q] || sh_state[q] == ST_NONE || sh_state[q] == ST_GONE) continue;
+      sh_killed[q] = 1;
+      sh_kills[sh->nkills++] = q;
+    }
+  }
+}
+
+/* Process q is dead and not by request: was it the OOM killer? The kill is
+ * logged just after the SIGKILL is sent, and counted in /proc/vmstat just
+ * before; while the count says a kill is not yet in the log, wait for it. */
+static void s_find_kill(int q) {
+  for (int tries = 0; tries < 400; tries++) {
+    s_kills();
+    if (sh_killed[q]) return;
+    long v = vmstat_oom_kill();
+    if (kmsg_fd < 0 || v < 0 || v <= oomkill_base + sh->nkills) return;
+    sleep_ms(5);
+  }
+}
+
+/* The status of a dead process its parent has not reaped yet, from field 52
+ * (exit_code) of /proc/PID/stat; -1 when unknown. */
+static int zombie_status(pid_t pid) {
+  char path[40] = "/proc/";
+  char b[24];
+  fmt_long(b, pid);
+  strcat(path, b);
+  strcat(path, "/stat");
+  if (read_text(path, procbuf, sizeof procbuf)) return -1;
+  char *p = strrchr(procbuf, ')');
+  if (!p) return -1;
+  int field = 2;
+  for (; *p && field < 52; p++)
+    if (*p == ' ') field++;
+  return field == 52 ? (int)strtol(p, NULL, 10) : -1;
+}
+
+static void s_takeover(int q);
+static void s_stop(int q);
+
+/* The supervisor saw process q die (its pidfd became readable). */
+static void s_death(int q) {
+  if (pidfds[q] >= 0) {
+    close(pidfds[q]);
+    pidfds[q] = -1;
+  }
+  if (sh_state[q] == ST_EXITING || sh_state[q] == ST_GONE) return; /* it was asked to exit */
+  if (!sh_killed[q]) s_find_kill(q);
+  if (!sh_killed[q]) {
+    int st = zombie_status(sh_pid[q]);
+    if (st < 0 && q == 0) {
+      if (waitpid(sh_pid[0], &st, WNOHANG) != sh_pid[0]) st = -1;
+      else sh_state[0] = ST_GONE;
+    }
+    if (st < 0) fatal("process '", procs[q].name, "' died unexpectedly");
+    died(q, st);
+  }
+  /* A new child killed before it was ready: its parent's fork goes on. */
+  if (sh_state[q] == ST_FORKING) {
+    sh_state[q] = ST_LIVE;
+    send_proc(procs[q].parent, MSG_READY, q);
+  }
+  if (sh->holder == q) s_takeover(q);
+}
+
+/* Waits (10 s at most) until every process the OOM killer took is dead. */
+static void s_await_victims(void) {
+  for (int q = 0; q < nprocs; q++) {
+    if (!sh_killed[q] || pidfds[q] < 0) continue;
+    struct pollfd p = {pidfds[q], POLLIN, 0};
+    int r;
+    while ((r = poll(&p, 1, 10000)) < 0 && errno == EINTR) {}
+    if (r <= 0) fatal("process '", procs[q].name, "' was killed by the OOM killer but did not exit within 10 s");
+    s_death(q);
+  }
+}
+
+static void s_finish(void);
+
+static void s_error_rec(int i, const char *a, const char *b, const char *c) {
+  outlen = 0;
+  rec_head(i, "error ");
+  out_str(a);
+  if (b) out_str(b);
+  if (c) out_str(c);
+  out_str("\n");
+  commit_rec(i + 1);
+}
+
+/* The token holder q was killed by the OOM killer. Its line prints
+ * `killed` (or, for main, stops the run); then the script goes on as the
+ * simulator's does: the next line may only hand the token on (`in X`),
+ * anything else in q is a script error. */
+static void s_takeover(int q) {
+  outlen = 0; /* whatever q had half written */
+  int i = committed_recs();
+  if (i < nops && i == sh->cur_op) {
+    if (q == 0) {
+      s_error_rec(i, "main was killed by the OOM killer", NULL, NULL);
+      s_finish();
+    }
+    rec_head(i, "killed\n");
+    commit_rec(++i);
+  }
+  for (; i < nops && ops[i].proc == q; i++) {
+    if (ops[i].code != OP_IN) {
+      s_error_rec(i, "process ", procs[q].name, " was killed by the OOM killer");
+      s_finish();
+    }
+    int x = ops[i].target;
+    if (sh_killed[x]) {
+      s_error_rec(i, "process ", procs[x].name, " was killed by the OOM killer");
+      s_finish();
+    }
+    rec_none(i);
+    commit_rec(i + 1);
+    if (x != q) {
+      s_flush();
+      sh->holder = x;
+      send_proc(x, MSG_RUN, i + 1);
+      return;
+    }
+  }
+  s_finish();
+}
+
+static int descends(int d, int q) {
+  for (int p = procs[d].parent; p >= 0; p = procs[p].parent)
+    if (p == q) return 1;
+  return 0;
+}
+
+static int s_alive(int q) { return (sh_state[q] == ST_FORKING || sh_state[q] == ST_LIVE) && !sh_killed[q]; }
+
+/* Stops process q, whose children are already stopped: EXIT, then wait for
+ * its death (SIGKILL after 10 s). The supervisor reaps it if it is its
+ * parent (main, or an orphan whose parent the OOM killer took); otherwise
+ * its parent reaps it when it stops in turn. */
+static void s_stop(int q) {
+  sh_state[q] = ST_EXITING;
+  send_proc(q, MSG_EXIT, 0);
+  if (pidfds[q] >= 0) {
+    struct pollfd p = {pidfds[q], POLLIN, 0};
+    int r;
+    while ((r = poll(&p, 1, 10000)) < 0 && errno == EINTR) {}
+    if (r <= 0) {
+      kill(sh_pid[q], SIGKILL);
+      while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+    }
+    close(pidfds[q]);
+    pidfds[q] = -1;
+  }
+  /* A process that found a dead child on its way out has committed an F line. */
+  struct pollfd pm = {spipe[0], POLLIN, 0};
+  while (poll(&pm, 1, 0) > 0) {
+    struct msg m;
+    if (read(spipe[0], &m, sizeof m) != (ssize_t)sizeof m) break;
+    if (m.cmd == MSG_FATAL) s_fail_committed(3);
+  }
+  int st;
+  pid_t r;
+  while ((r = waitpid(sh_pid[q], &st, 0)) < 0 && errno == EINTR) {}
+  if (r == sh_pid[q]) {
+    sh_state[q] = ST_GONE;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) died(q, st);
+  }
+}
+
+/* exit of a process the OOM killer took: its live descendants (orphans now,
+ * the supervisor's children) are stopped, newest first. */
+static void s_stoptree(int q) {
+  for (int d = nprocs - 1; d > q; d--)
+    if (s_alive(d) && descends(d, q)) s_stop(d);
+}
+
+/* Reaps whatever is left (killed processes whose parent died too). */
+static void s_reap_zombies(void) {
+  int st;
+  while (waitpid(-1, &st, WNOHANG) > 0) {}
+}
+
+static void s_cleanup(void);
+
+/* The end of the script, or a script error: the processes still alive
+ * stop, newest first; then the host is put back as it was. */
+static void s_finish(void) {
+  s_flush();
+  s_kills();
+  s_await_victims();
+  for (int q = nprocs - 1; q >= 0; q--)
+    if (s_alive(q)) s_stop(q);
+  s_reap_zombies();
+  s_cleanup();
+  s_flush();
+  exit(0);
+}
+
+/* Kills every process of the run and waits until all are gone (10 s at most). */
+static void s_kill_all(void) {
+  for (int round = 0; round < 1000; round++) {
+    int left = 0;
+    for (int q = 0; q < nprocs; q++) {
+      if (sh_pid[q] <= 0 || sh_state[q] == ST_GONE) continue;
+      if (kill(sh_pid[q], SIGKILL) == 0) left++;
+    }
+    if (machine_made) {
+      for (int c = -1; c < ncgroups; c++) {
+        if (c >= 0 && !sh_cgmade[c]) continue;
+        char d[700], f[800];
+        cg_dir(d, sizeof d, c);
+        path_join(f, sizeof f, d, "cgroup.procs");
+        if (read_text(f, procbuf, sizeof procbuf)) continue;
+        for (char *p = procbuf; *p;) {
+          long pid = strtol(p, &p, 10);
+          if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0) left++;
+          while (*p == '\n' || *p == ' ') p++;
+        }
+      }
+    }
+    int st;
+    pid_t r;
+    while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+      for (int q = 0; q < nprocs; q++)
+        if (sh_pid[q] == r) sh_state[q] = ST_GONE;
+    }
+    if (!left && r < 0) return;
+    sleep_ms(10);
+  }
+}
+
+static void cleanup_warn(const char *what, const char *path, int e) {
+  err_str("mmsim-runner: cleanup: ");
+  err_str(what);
+  err_str(path);
+  err_str(": ");
+  err_str(errname(e) ? errname(e) : "error");
+  err_str("\n");
+}
+
+static int rmdir_retry(const char *d) {
+  for (int k = 0; k < 200; k++) {
+    if (rmdir(d) == 0 || errno == ENOENT) return 0;
+    if (errno != EBUSY) return errno;
+    sleep_ms(10);
+  }
+  return EBUSY;
+}
+
+/* Puts the host back: swap areas off and their files gone, cgroups removed,
+ * sysctls restored (overcommit_ratio before overcommit_kbytes, as writing
+ * one zeroes the other), the journal removed. Best effort: a failure is
+ * reported on stderr and the rest still done. */
+static void s_cleanup(void) {
+  for (int k = nops - 1; k >= 0; k--) {
+    if (ops[k].code != OP_SWAPON) continue;
+    if (sh_swapon[k]) {
+      if (swapoff(ops[k].path) < 0) cleanup_warn("cannot swapoff ", ops[k].path, errno);
+      else sh_swapon[k] = 0;
+    }
+    if (!sh_swapon[k] && k < committed_recs() && unlink(ops[k].path) < 0 && errno != ENOENT) cleanup_warn("cannot remove ", ops[k].path, errno);
+  }
+  if (machine_swap_on) {
+    if (swapoff(MACHINE_SWAP) < 0) cleanup_warn("cannot swapoff ", MACHINE_SWAP, errno);
+    else machine_swap_on = 0;
+  }
+  if (!machine_swap_on) unlink(MACHINE_SWAP);
+  int e;
+  for (int c = ncgroups - 1; c >= 0; c--) {
+    if (!sh_cgmade[c]) continue;
+    char d[700];
+    cg_dir(d, sizeof d, c);
+    if ((e = rmdir_retry(d)) != 0) cleanup_warn("cannot remove memory cgroup ", d, e);
+    else sh_cgmade[c] = 0;
+  }
+  if (machine_made) {
+    if ((e = rmdir_retry(cg_machine)) != 0) cleanup_warn("cannot remove memory cgroup ", cg_machine, e);
+    else machine_made = 0;
+  }
+  char path[80];
+  for (int seq = sh->sys_seq; seq >= 1; seq--) {
+    for (int key = 0; key < NSYSCTL; key++) {
+      if (sh->sys_saved[key] != seq || key == SYS_OC_RATIO || key == SYS_OC_KBYTES) continue;
+      sys_path(path, key);
+      if ((e = write_file(path, sh->sys_orig[key])) != 0) cleanup_warn("cannot restore ", path, e);
+    }
+  }
+  if (sh->sys_saved[SYS_OC_RATIO]) {
+    sys_path(path, SYS_OC_RATIO);
+    if ((e = write_file(path, sh->sys_orig[SYS_OC_RATIO])) != 0) cleanup_warn("cannot restore ", path, e);
+    if (strcmp(sh->sys_orig[SYS_OC_KBYTES], "0") != 0) {
+      sys_path(path, SYS_OC_KBYTES);
+      if ((e = write_file(path, sh->sys_orig[SYS_OC_KBYTES])) != 0) cleanup_warn("cannot restore ", path, e);
+    }
+  }
+  if (journal_fd >= 0 && !machine_made && !machine_swap_on) {
+    close(journal_fd);
+    journal_fd = -1;
+    unlink(".mmsim-undo");
+  }
+}
+
+/* The run failed (the F line is committed): stop everything, clean up. */
+static void s_fail_committed(int code) {
+  s_flush();
+  s_kill_all();
+  s_cleanup();
+  s_flush();
+  _exit(code);
+}
+
+static void s_interrupted(void) {
+  int sig = s_signal;
+  if (sig == SIGALRM) {
+    char b[24];
+    fmt_long(b, timeout_ms);
+    fatal("the run did not finish within ", b, " ms");
+  }
+  char b[24];
+  fmt_long(b, sig);
+  fatal("the runner was interrupted by signal ", b, NULL);
+}
+
+/* Reclaim steers by the memory cgroup's LRU statistics, which the kernel
+ * brings up to date at most every 2 s (the periodic rstat flush) unless
+ * someone reads them: left alone, whether the first reclaim of an operation
+ * sees the page cache just read depends on when that flush last ran. Reading
+ * the machine cgroup's memory.stat flushes it and every cgroup inside it, so
+ * every operation starts from current statistics. */
+static void s_flush_memcg_stats(void) {
+  if (!machine_made) return;
+  char f[800];
+  path_join(f, sizeof f, cg_machine, "memory.stat");
+  int fd = open(f, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  while (read(fd, procbuf, sizeof procbuf) > 0) {}
+  close(fd);
+}
+
+static void s_handle(struct msg m) {
+  switch (m.cmd) {
+    case MSG_SYNC:
+      s_kills();
+      s_await_victims();
+      s_flush();
+      s_flush_memcg_stats();
+      send_proc(m.from, MSG_ACK, 0);
+      break;
+    case MSG_IN:
+      s_flush();
+      sh->holder = m.arg;
+      send_proc(m.arg, MSG_RUN, m.arg2);
+      break;
+    case MSG_FORKED:
+    case MSG_CHILD_READY:
+      if (m.arg < 0 || m.arg >= nprocs) fatal("protocol: bad process in a message", NULL, NULL);
+      if (pidfds[m.arg] < 0 && sh_state[m.arg] == ST_FORKING) {
+        pidfds[m.arg] = pidfd_open(sh_pid[m.arg]);
+        if (pidfds[m.arg] < 0) fatal("pidfd_open failed (Linux 5.3 or later is needed): ", errname(errno), NULL);
+      }
+      if (m.cmd == MSG_CHILD_READY && sh_state[m.arg] == ST_FORKING) {
+        sh_state[m.arg] = ST_LIVE;
+        send_proc(procs[m.arg].parent, MSG_READY, m.arg);
+      }
+      break;
+    case MSG_FINISH: s_finish(); break;
+    case MSG_DRAIN: send_proc(m.from, MSG_ACK, (int)s_make_room(m.arg)); break;
+    case MSG_FATAL: s_fail_committed(3); break;
+    case MSG_STOPTREE:
+      s_stoptree(m.arg);
+      s_reap_zombies();
+      send_proc(m.from, MSG_ACK, 0);
+      break;
+    default: fatal("protocol: unexpected message to the supervisor", NULL, NULL);
+  }
+}
+
+/* Messages first (one at a time, so that a process's F line is seen before
+ * its death), then deaths. */
+static void s_loop(void) {
+  struct pollfd *pf = malloc(((size_t)nprocs + 2) * sizeof *pf);
+  int *who = malloc(((size_t)nprocs + 2) * sizeof *who);
+  for (;;) {
+    if (s_signal) s_interrupted();
+    int n = 0;
+    pf[n++] = (struct pollfd){spipe[0], POLLIN, 0};
+    pf[n++] = (struct pollfd){sigpipe_fds[0], POLLIN, 0};
+    for (int q = 0; q < nprocs; q++) {
+      if (pidfds[q] < 0) continue;
+      pf[n] = (struct pollfd){pidfds[q], POLLIN, 0};
+      who[n++] = q;
+    }
+    int r = poll(pf, (nfds_t)n, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fatal("poll failed in the supervisor", NULL, NULL);
+    }
+    if (pf[1].revents) {
+      char c[16];
+      if (read(sigpipe_fds[0], c, sizeof c) < 0) { /* nothing */ }
+      if (s_signal) s_interrupted();
+    }
+    if (pf[0].revents & POLLIN) {
+      struct msg m;
+      ssize_t k = read(spipe[0], &m, sizeof m);
+      if (k == (ssize_t)sizeof m) s_handle(m);
+      else if (!(k < 0 && errno == EINTR)) fatal("short read on the supervisor's pipe", NULL, NULL);
+      continue;
+    }
+    for (int k = 2; k < n; k++)
+      if (pf[k].revents && pidfds[who[k]] >= 0) s_death(who[k]);
+  }
+}
+
+static void setup_fail(const char *a, const char *b, int e) {
+  err_str("mmsim-runner: cannot prepare the run: ");
+  err_str(a);
+  if (b) err_str(b);
+  if (e) {
+    err_str(": ");
+    err_str(errname(e) ? errname(e) : "error");
+  }
+  err_str("\n");
+  s_cleanup();
+  exit(5);
+}
+
+/* The machine of a version-2 run: a memory cgroup inside the caller's,
+ * limited to the machine's memtotal (memory+swap: memtotal plus the run's
+ * swap), with vm.swappiness as its swappiness, and the machine's swap as a
+ * swap file of the run. */
+static void s_setup_machine(void) {
+  if (read_text("/proc/self/cgroup", procbuf, sizeof procbuf)) setup_fail("cannot read /proc/self/cgroup", NULL, errno);
+  const char *path = NULL;
+  for (char *l = procbuf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    char *c1 = strchr(l, ':');
+    if (!c1) break;
+    char *c2 = strchr(c1 + 1, ':');
+    if (!c2) break;
+    if ((size_t)(c2 - c1 - 1) == 6 && strncmp(c1 + 1, "memory", 6) == 0) {
+      path = c2 + 1;
+      char *nl = strchr(c2 + 1, '\n');
+      if (nl) *nl = 0;
+      break;
+    }
+  }
+  if (!path) setup_fail("this kernel has no cgroup v1 memory controller (no 'memory' line in /proc/self/cgroup)", NULL, 0);
+  strcpy(cg_outer, "/sys/fs/cgroup/memory");
+  if (strcmp(path, "/") != 0) strncat(cg_outer, path, sizeof cg_outer - 32);
+  char f[800];
+  path_join(f, sizeof f, cg_outer, "cgroup.procs");
+  if (access(f, W_OK) < 0) setup_fail("the cgroup v1 memory controller is not writable at ", cg_outer, errno);
+  char b[24];
+  fmt_long(b, getpid());
+  strcpy(cg_machine, cg_outer);
+  strcat(cg_machine, "/mmsim-");
+  strcat(cg_machine, b);
+  journal("cgroup", cg_machine, NULL);
+  if (mkdir(cg_machine, 0755) < 0) setup_fail("cannot create memory cgroup ", cg_machine, errno);
+  machine_made = 1;
+  char v[32];
+  if (read_text("/proc/sys/vm/swappiness", v, sizeof v)) setup_fail("cannot read vm.swappiness", NULL, errno);
+  sh->swappiness = (int)strtol(v, NULL, 10);
+  int e = cg_write(-1, "memory.swappiness", v);
+  if (e) setup_fail("cannot write memory.swappiness of ", cg_machine, e);
+  if (machine_limit >= 0) {
+    fmt_long(b, machine_limit);
+    if ((e = cg_write(-1, "memory.limit_in_bytes", b)) != 0) setup_fail("cannot write memory.limit_in_bytes of ", cg_machine, e);
+  }
+  if (machine_swap_pages > 0) {
+    journal("swap", MACHINE_SWAP, NULL);
+    if ((e = make_swapfile(MACHINE_SWAP, machine_swap_pages)) != 0) setup_fail("cannot write the machine's swap file ", MACHINE_SWAP, e);
+    if (swapon(MACHINE_SWAP, 0) < 0) {
+      e = errno;
+      unlink(MACHINE_SWAP);
+      setup_fail("swapon of the machine's swap file failed (it must be on a disk file system such as ext4; see --workdir)", NULL, e);
+    }
+    machine_swap_on = 1;
+  }
+  update_memsw();
+  if (kmsg_fd < 0) setup_fail("cannot read the kernel log /dev/kmsg, where OOM kills are told", NULL, errno);
+  /* main inherits -1000 from here: the OOM killer never picks it. Lowering
+   * oom_score_adj needs CAP_SYS_RESOURCE; without it main keeps the
+   * caller's value, and mmsim says so. */
+  if ((e = write_long("/proc/self/oom_score_adj", -1000)) != 0) {
+    if (e != EACCES) setup_fail("cannot write oom_score_adj -1000", NULL, e);
+    err_str("mmsim-runner: warning: no CAP_SYS_RESOURCE: oom_score_adj cannot be set below its current value, so main runs with the caller's oom_score_adj, not -1000, and negative values fail with EACCES\n");
+  }
+}
+
+/* main: runs the script's first lines; the other processes come from it. */
+static void main_proc(void) {
+  self = 0;
+  close(lifeline[1]);
+  close(sigpipe_fds[0]);
+  close(sigpipe_fds[1]);
+  if (kmsg_fd >= 0) close(kmsg_fd);
+  kmsg_fd = -1;
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != super_pid) _exit(5);
+  signal(SIGALRM, SIG_DFL);
+  ignore_interrupts();
+  install_fault_handlers();
+  sh_pid[0] = getpid();
+  grow_stack();
+  prefault();
+  take_baseline();
+  /* Prefaulted in the caller's cgroup: only the scenario's memory is the machine's. */
+  if (pressure) {
+    int e = cg_enter(cg_machine);
+    if (e) fatal("cannot move main into the machine's memory cgroup: ", errname(e), NULL);
+  }
+  run_ops(0);
+  serve();
 }
 
 /* ------------------------------------------------------- protocol parsing */
@@ -1311,7 +2466,7 @@ static void read_input(void) {
   input[input_len] = 0;
 }
 
-#define MAXTOK 16
+#define MAXTOK 64
 static char *tok[MAXTOK];
 static int ntok;
 static char *cursor;
@@ -1384,6 +2539,10 @@ static const struct {
     {"expect_segv", OP_EXPECT_SEGV, 3}, {"smaps", OP_SMAPS, 0}, {"status", OP_STATUS, 0},
     {"pagemap", OP_PAGEMAP, 3},   {"fork", OP_FORK, 1},         {"in", OP_IN, 1},
     {"exit", OP_EXIT, 1},         {"nop", OP_NOP, 0},           {"die", OP_DIE, 1},
+    {"swapon", OP_SWAPON, 4},     {"swapoff", OP_SWAPOFF, 1},   {"sysctl", OP_SYSCTL, -1},
+    {"cgroup", OP_CGROUP, 4},     {"join", OP_JOIN, 1},         {"oom_score_adj", OP_OOM_ADJ, 1},
+    {"oom_score", OP_OOM_SCORE, 0}, {"cgstat", OP_CGSTAT, 1},   {"events", OP_EVENTS, 0},
+    {"sleep", OP_SLEEP, 1},
 };
 
 #define BIG 0x7fffffffffffL
@@ -1490,14 +2649,59 @@ static void parse_op(struct op *o) {
     case OP_IN:
     case OP_EXIT: o->target = (int)num(3, 0, nprocs - 1); break;
     case OP_DIE: o->flag = (int)num(3, 1, 64); break;
+    case OP_SWAPON:
+      o->path = tok[3];
+      o->pages = num(4, 2, BIG);
+      o->flag = (int)num(5, 0, 1);
+      o->value = (int)num(6, 0, SWAP_FLAG_PRIO_MASK);
+      break;
+    case OP_SWAPOFF: o->path = tok[3]; break;
+    case OP_SYSCTL:
+      if (ntok < 5 || (ntok - 3) % 2 != 0) proto_error(lineno, "sysctl: expected KEY VALUE pairs");
+      o->nkv = (ntok - 3) / 2;
+      o->keys = calloc((size_t)o->nkv, sizeof *o->keys);
+      o->vals = calloc((size_t)o->nkv, sizeof *o->vals);
+      for (int k = 0; k < o->nkv; k++) {
+        o->keys[k] = -1;
+        for (int j = 0; j < NSYSCTL; j++)
+          if (strcmp(tok[3 + 2 * k], SYSCTLS[j]) == 0) o->keys[k] = j;
+        if (o->keys[k] < 0) proto_error(lineno, "sysctl: unknown or refused key");
+        o->vals[k] = num(4 + 2 * k, -(1L << 62), 1L << 62);
+      }
+      break;
+    case OP_CGROUP:
+      o->cg = (int)num(3, 0, ncgroups - 1);
+      o->limit = num(4, 0, BIG);
+      o->memsw = num(5, -1, BIG);
+      o->swappiness = (int)num(6, -1, 200);
+      break;
+    case OP_JOIN:
+    case OP_CGSTAT: o->cg = (int)num(3, 0, ncgroups - 1); break;
+    case OP_OOM_ADJ: o->limit = num(3, -1000000, 1000000); break;
+    case OP_SLEEP: o->limit = num(3, 0, 86400000); break;
     default: break;
   }
+}
+
+/* A cgroup name becomes a directory next to the cgroup's control files. */
+static int good_cgroup_name(const char *n) {
+  if (!*n || strcmp(n, "tasks") == 0 || strcmp(n, "notify_on_release") == 0 || strcmp(n, "release_agent") == 0) return 0;
+  for (const char *p = n; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) return 0;
+  return strlen(n) < 64;
 }
 
 static void parse_input(void) {
   cursor = input;
   expect("mmsim-runner", 2);
   if (num(1, 0, 1000) != PROTOCOL_VERSION) proto_error(lineno, "unsupported protocol version");
+  expect("timeout", 2);
+  timeout_ms = num(1, 0, 1L << 40);
+  expect("machine", 4);
+  pressure = (int)num(1, 0, 1);
+  machine_limit = num(2, -1, 1L << 60);
+  machine_swap_pages = num(3, 0, 1L << 40);
+  if (machine_swap_pages == 1) proto_error(lineno, "machine: a swap file needs at least 2 pages");
   expect("procs", 2);
   nprocs = (int)num(1, 1, 4096);
   procs = calloc((size_t)nprocs, sizeof *procs);
@@ -1516,6 +2720,15 @@ static void parse_input(void) {
     if (num(1, k, k) != k) proto_error(lineno, "map out of order");
     map_names[k] = tok[2];
   }
+  expect("cgroups", 2);
+  ncgroups = (int)num(1, 0, 1 << 16);
+  cg_names = calloc((size_t)ncgroups + 1, sizeof *cg_names);
+  for (int k = 0; k < ncgroups; k++) {
+    expect("cgroup", 3);
+    if (num(1, k, k) != k) proto_error(lineno, "cgroup out of order");
+    if (!good_cgroup_name(tok[2])) proto_error(lineno, "cgroup: bad name");
+    cg_names[k] = tok[2];
+  }
   expect("ops", 2);
   nops = (int)num(1, 0, 1 << 24);
   ops = calloc((size_t)nops + 1, sizeof *ops);
@@ -1525,14 +2738,17 @@ static void parse_input(void) {
   for (int i = 0; i < nops; i++) {
     if ((ops[i].code == OP_FORK || ops[i].code == OP_EXIT) && procs[ops[i].target].parent != ops[i].proc)
       proto_error(lineno - nops + i, "fork/exit of a process that is not a child of the executing one");
+    /* What a version-2 operation changes on the host is undone only in a
+     * version-2 run. */
+    if (ops[i].code >= OP_SWAPON && ops[i].code <= OP_SLEEP && !pressure)
+      proto_error(lineno - nops + i, "a version-2 operation in a run without the machine cgroup");
   }
 }
 
 int main(void) {
   read_input();
   parse_input();
-  main_pid = getpid();
-  self = 0;
+  super_pid = getpid();
   pipes = calloc((size_t)nprocs, sizeof *pipes);
   for (int q = 0; q < nprocs; q++) {
     if (pipe2(pipes[q], O_CLOEXEC) < 0) {
@@ -1540,16 +2756,49 @@ int main(void) {
       return 2;
     }
   }
+  if (pipe2(spipe, O_CLOEXEC) < 0 || pipe2(lifeline, O_CLOEXEC) < 0 || pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+    err_str("mmsim-runner: cannot create the supervisor's pipes\n");
+    return 2;
+  }
+  setup_shared();
   pids = calloc((size_t)nprocs, sizeof *pids);
   live = calloc((size_t)nprocs, 1);
   maps = calloc((size_t)nmaps + 1, sizeof *maps);
+  pidfds = malloc((size_t)nprocs * sizeof *pidfds);
+  for (int q = 0; q < nprocs; q++) pidfds[q] = -1;
   umask(022);
+  install_super_signals();
+  kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (kmsg_fd >= 0) lseek(kmsg_fd, 0, SEEK_END);
+  oomkill_base = vmstat_oom_kill();
+  if (pressure) {
+    journal_fd = open(".mmsim-undo", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (journal_fd < 0) setup_fail("cannot create the journal .mmsim-undo", NULL, errno);
+    s_setup_machine();
+  }
+  if (s_signal) setup_fail("interrupted", NULL, 0);
+  /* Orphans (children of a process the OOM killer took) come to the supervisor. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   pin_cpu();
-  install_signals();
-  grow_stack();
-  prefault();
-  take_baseline();
-  run_ops(0);
-  serve();
+  if (timeout_ms > 0) {
+    struct itimerval it = {{0, 0}, {timeout_ms / 1000, (timeout_ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+  }
+  sh_state[0] = ST_LIVE;
+  sh->holder = 0;
+  pid_t m = fork();
+  if (m < 0) setup_fail("cannot fork main", NULL, errno);
+  if (m == 0) {
+    main_proc();
+    _exit(0); /* not reached */
+  }
+  sh_pid[0] = m;
+  pidfds[0] = pidfd_open(m);
+  if (pidfds[0] < 0) {
+    kill(m, SIGKILL);
+    setup_fail("pidfd_open failed (Linux 5.3 or later is needed)", NULL, errno);
+  }
+  close(lifeline[0]);
+  s_loop();
   return 0;
 }

@@ -51,6 +51,23 @@ export function createFile(k: Kernel, path: string, pages: number, fill: number,
   return inode;
 }
 
+/**
+ * Creates `path` afresh holding `pages` pages of byte `fill` written with
+ * O_DIRECT: the data goes to the disk and the page cache holds none of it
+ * (how the real-kernel runner writes a swap file, whose I/O bypasses the
+ * page cache anyway). Only for disk files.
+ */
+export function createFileDirect(k: Kernel, path: string, pages: number, fill: number): Inode {
+  const { inode, replaced } = k.fs.create(path);
+  if (replaced) maybeEvictInode(k, replaced);
+  k.inodes.set(inode.id, inode);
+  inode.size = pages * 4096;
+  inode.data.fill = fill;
+  inode.data.fillEnd = pages * 4096;
+  k.ioWritePages += pages;
+  return inode;
+}
+
 /** fsync(2): writes back every dirty page of the file. */
 export function fsync(k: Kernel, inode: Inode): void {
   fsyncRange(k, inode, 0, Math.max(inode.cache.length, inode.sizePages));

@@ -18,7 +18,7 @@ import { archInfo, type ArchInfo } from './arch.js';
 import { HighmemPhysMem } from './highmem.js';
 import { Task } from './task.js';
 import { outOfMemory, reapTask, type OomKill } from './oom_kill.js';
-import { MemCgroup } from './memcontrol.js';
+import { MemCgroup, MemcgStatsFlusher, MemcgStock } from './memcontrol.js';
 import { lruNoteCost, tryToFreeMemcgPages } from './vmscan.js';
 import { DEFAULT_MAX_MAP_COUNT } from './vma.js';
 import { Vmstat } from './vmstat.js';
@@ -89,6 +89,8 @@ export class Kernel {
   readonly psi: Psi;
   /** Memory cgroups; [0] is the root, whose lruvec state is the node's. */
   readonly memcgs: MemCgroup[] = [new MemCgroup(0, '')];
+  /** The per-CPU stock of charges taken ahead (memcontrol.ts). */
+  readonly memcgStock = new MemcgStock();
   /** The cgroup charged for each swap slot holding a page (swap_cgroup). */
   readonly swapCgroup = new Map<number, number>();
   kswapdFailures = 0;
@@ -123,7 +125,7 @@ export class Kernel {
   ) {
     this.clock = new SimClock(costs, machine.cpus);
     this.psi = new Psi(this.clock);
-    this.clock.timers.push(new PeriodicWriteback(this), this.psi);
+    this.clock.timers.push(new PeriodicWriteback(this), this.psi, new MemcgStatsFlusher());
     this.clock.onKswapd = (now) => this.psi.noteActivity(now);
     this.totalramPages = Math.floor(machine.memtotalKb / 4);
     this.arch = archInfo(machine.arch);

@@ -18,6 +18,8 @@ import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapba
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
 import { addNewAnonRmap, removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
+import { addToSwap, swapWritepage } from './swap_state.js';
+import { tryToUnmap as unmapToSwap } from './vmscan.js';
 import type { Task } from './task.js';
 import { lruAddVma } from './mlock.js';
 import {
@@ -178,7 +180,8 @@ function deactivate(k: Kernel, head: number): void {
  * (reclaim_pages → shrink_folio_list, references ignored). Lazyfree pages
  * still clean are discarded; clean page-cache pages are unmapped and
  * dropped; dirty ones are unmapped and kept for the flusher; anonymous pages
- * need swap and, with none, are activated and stay.
+ * are written to swap and unmapped, and stay in the swap cache while the
+ * write is in flight; without swap they are activated and stay mapped.
  */
 function madvisePageout(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!canMadvLru(vma)) return -EINVAL;
@@ -240,8 +243,20 @@ function shrinkFolio(k: Kernel, head: number): void {
     k.vmstat.add(VM.pgactivate, n);
   };
   if (f & PG_anon && f & PG_swapbacked) {
-    // add_to_swap() fails without swap: the folio is activated and stays mapped.
-    if (k.totalSwapPages === 0) activate();
+    // add_to_swap(): a slot and the swap cache; without a free slot the folio is activated and stays mapped.
+    if (!(f & PG_swapcache) && (k.nrSwapPages <= 0 || !addToSwap(k, head))) {
+      activate();
+      return;
+    }
+    // try_to_unmap(): the PTEs become swap entries; then pageout() writes the page.
+    if (!unmapToSwap(k, head)) {
+      activate();
+      return;
+    }
+    if (p.flags[head]! & PG_dirty) swapWritepage(k, head);
+    // The write is asynchronous on a real disk: shrink_folio_list() keeps a
+    // folio under writeback, so the page stays in the swap cache, clean,
+    // until reclaim needs the memory; a fault on it before then is minor.
     return;
   }
   if (!tryToUnmap(k, head)) {

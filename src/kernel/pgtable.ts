@@ -28,7 +28,7 @@ import type { Kernel } from './kernel.js';
 import type { Mm } from './mm_types.js';
 import { NO_PFN, PG_table } from './page.js';
 import { allocPages } from './folio.js';
-import { taskMemcg, tryCharge, uncharge } from './memcontrol.js';
+import { taskMemcg, tryCharge, unchargeKmem } from './memcontrol.js';
 import { VM } from './vmstat.js';
 
 /** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
@@ -75,7 +75,7 @@ function allocTableFrame(k: Kernel, level: number): number {
 }
 
 function freeTableFrame(k: Kernel, pfn: number): void {
-  uncharge(k, k.pages.memcg[pfn]!, 1);
+  unchargeKmem(k, k.pages.memcg[pfn]!, 1);
   k.pages.memcg[pfn] = 0;
   k.pages.flags[pfn] = 0;
   k.pages.refcount[pfn] = 0;

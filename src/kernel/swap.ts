@@ -13,7 +13,7 @@ import type { Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
 import { lruAddVma } from './mlock.js';
 import { MM_ANONPAGES, MM_SWAPENTS } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_mlocked, PG_readahead, PG_swapcache } from './page.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_mlocked, PG_readahead, PG_swapcache, PG_writeback } from './page.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare } from './rmap.js';
 import { deleteFromSwapCache, readSwapPage, swapCacheLookup, swapinNrPages, swapinReadahead } from './swap_state.js';
 import { swapCount, swapDuplicate, swapFree, swapInfoOf, vmSwapFull } from './swapfile.js';
@@ -116,7 +116,9 @@ export function doSwapPage(k: Kernel, vmf: VmFault, e: number, unuse = false): n
   const exclusive = (orig & PTE_SWP_EXCLUSIVE) !== 0;
   swapFree(k, entry);
   const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
+  // unuse_pte() (swapoff) only drops the PTE's reference; try_to_unuse frees the cache after.
   const freeSwap =
+    !unuse &&
     (p.flags[pfn]! & PG_swapcache) !== 0 &&
     (vmSwapFull(k) || (vma.flags & VM_LOCKED) !== 0 || (p.flags[pfn]! & PG_mlocked) !== 0 || (write && p.refcount[pfn] === 2));
   if (freeSwap && swapCount(k, entry) === 0) {
@@ -127,7 +129,8 @@ export function doSwapPage(k: Kernel, vmf: VmFault, e: number, unuse = false): n
   mm.rss[MM_SWAPENTS]!--;
   let flags = vma.pageProt;
   const certainlyExclusive = exclusive || p.refcount[pfn] === 1;
-  if (certainlyExclusive && vma.flags & VM_WRITE) {
+  // unuse_pte() maps with vma->vm_page_prot: old, clean and, in a private mapping, read-only.
+  if (!unuse && certainlyExclusive && vma.flags & VM_WRITE) {
     flags |= PTE_RW;
     if (write) flags |= PTE_DIRTY;
   }
@@ -190,9 +193,13 @@ export function unuseSwap(k: Kernel, type: number): boolean {
       if (shmemSwapin(k, inode, index) < 0) return false;
     }
   }
+  // folio_free_swap() on every page left in the area's swap cache, mapped
+  // or not: it leaves the swap cache dirty, as its only copy is now in memory.
   const si = swapInfoOf(k, type * 2 ** 26 + 1);
   for (const pfn of [...si.cache.values()]) {
-    if (!k.pages.folioMapped(pfn)) deleteFromSwapCache(k, pfn, null);
+    if (k.pages.flags[pfn]! & PG_writeback) continue;
+    deleteFromSwapCache(k, pfn, null);
+    k.pages.flags[pfn] |= PG_dirty;
   }
   return true;
 }

@@ -103,10 +103,13 @@ export function newScanControl(kswapd: boolean, nrToReclaim: number): ScanContro
 /**
  * inactive_is_low(): the inactive list should hold 1/ratio of the type's
  * pages, ratio = isqrt(10 * GiB) (1 below 1 GiB): 1 GiB → 1:3, 10 GiB → 1:10.
+ * It reads the lruvec's statistics as of their last flush (lruvec_page_state),
+ * not the lists themselves (memcontrol.ts memcgFlushStats).
  */
 export function inactiveIsLow(k: Kernel, inactiveLru: number, memcg: number | null = null): boolean {
-  const inactive = memcg === null ? k.lru.nrPages[inactiveLru]! : k.lru.size(memcg, inactiveLru);
-  const active = memcg === null ? k.lru.nrPages[inactiveLru + 1]! : k.lru.size(memcg, inactiveLru + 1);
+  const stats = k.memcgs[memcg ?? 0]!.flushedLru;
+  const inactive = stats[inactiveLru]!;
+  const active = stats[inactiveLru + 1]!;
   const gb = Math.floor(((inactive + active) * 4096) / 2 ** 30);
   const ratio = gb ? intSqrt(10 * gb) : 1;
   return inactive * ratio < active;
@@ -118,17 +121,19 @@ function canReclaimAnon(k: Kernel): boolean {
 }
 
 /**
- * folio_referenced(): counts the PTEs that have the accessed bit set (and
- * clears them), and gathers the flags of the VMAs mapping the folio.
+ * folio_referenced(): clears the accessed bits of every PTE mapping the
+ * folio and counts the VMAs in which one was set (folio_referenced_one adds
+ * one per VMA, however many of the folio's pages it maps: a 64 KiB folio
+ * read through one mapping counts 1, not 16); gathers the VMAs' flags.
  */
 export function folioReferenced(k: Kernel, head: number): { referenced: number; vmFlags: number } {
   const p = k.pages;
   const pt = k.pt;
-  let referenced = 0;
   let vmFlags = 0;
-  if (!p.folioMapped(head)) return { referenced, vmFlags };
+  if (!p.folioMapped(head)) return { referenced: 0, vmFlags };
   const n = p.nrPages(head);
   const seen = new Set<number>();
+  const referencing = new Set<Vma>();
   for (let i = 0; i < n; i++) {
     rmapWalk(k, head + i, (vma, addr) => {
       const pmdE = pmdLookup(k, vma.mm, addr);
@@ -146,12 +151,12 @@ export function folioReferenced(k: Kernel, head: number): { referenced: number; 
       if (vma.flags & VM_LOCKED) vmFlags |= VM_LOCKED;
       if (pt.flags[e]! & PTE_ACCESSED) {
         pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
-        referenced++;
+        referencing.add(vma);
       }
       vmFlags |= vma.flags;
     });
   }
-  return { referenced, vmFlags };
+  return { referenced: referencing.size, vmFlags };
 }
 
 /**
@@ -559,16 +564,18 @@ function prepareScanControl(k: Kernel, sc: ScanControl): void {
   const scope = sc.target ? sc.target.id : null;
   sc.anonCost = target.anonCost;
   sc.fileCost = target.fileCost;
-  const refaultsAnon = target.id === 0 ? k.vmstat.get(VM.workingset_activate_anon) : target.activateAnon;
-  sc.mayDeactivateAnon = refaultsAnon !== target.refaultsSeenAnon || inactiveIsLow(k, LRU_INACTIVE_ANON, scope);
-  const refaultsFile = target.id === 0 ? k.vmstat.get(VM.workingset_activate_file) : target.activateFile;
-  sc.mayDeactivateFile = refaultsFile !== target.refaultsSeenFile || inactiveIsLow(k, LRU_INACTIVE_FILE, scope);
-  const inactiveFile = scope === null ? k.lru.nrPages[LRU_INACTIVE_FILE]! : k.lru.size(scope, LRU_INACTIVE_FILE);
+  // The refaults and list sizes here are the lruvec's statistics as of their
+  // last flush (lruvec_page_state), up to 2 s old: a decision made right
+  // after a large change can be made on the state before it.
+  sc.mayDeactivateAnon = target.flushedActivateAnon !== target.refaultsSeenAnon || inactiveIsLow(k, LRU_INACTIVE_ANON, scope);
+  sc.mayDeactivateFile = target.flushedActivateFile !== target.refaultsSeenFile || inactiveIsLow(k, LRU_INACTIVE_FILE, scope);
+  const inactiveFile = target.flushedLru[LRU_INACTIVE_FILE]!;
   sc.cacheTrimMode = Math.floor(inactiveFile / 2 ** sc.priority) > 0 && !sc.mayDeactivateFile;
   sc.fileIsTiny = false;
   if (!sc.target) {
+    // Global reclaim's file_is_tiny reads the node's own counters (exact).
     const free = k.buddy.freePages;
-    const file = k.lru.nrPages[LRU_ACTIVE_FILE]! + inactiveFile;
+    const file = k.lru.nrPages[LRU_ACTIVE_FILE]! + k.lru.nrPages[LRU_INACTIVE_FILE]!;
     const totalHigh = k.buddy.zones.reduce((s, z) => s + (z.managed ? z.watermark[WMARK_HIGH]! : 0), 0);
     const anon = k.lru.nrPages[LRU_INACTIVE_ANON]!;
     sc.fileIsTiny = file + free <= totalHigh && !sc.mayDeactivateAnon && Math.floor(anon / 2 ** sc.priority) > 0;
@@ -631,9 +638,10 @@ export function shrinkNode(k: Kernel, sc: ScanControl): void {
   }
   // Progress (even by direct reclaim) revives a kswapd that gave up.
   if (sc.nrReclaimed > before) k.kswapdFailures = 0;
+  // snapshot_refaults(): the flushed counts, as prepare_scan_control reads them.
   const target = sc.target ?? k.memcgs[0]!;
-  target.refaultsSeenAnon = target.id === 0 ? k.vmstat.get(VM.workingset_activate_anon) : target.activateAnon;
-  target.refaultsSeenFile = target.id === 0 ? k.vmstat.get(VM.workingset_activate_file) : target.activateFile;
+  target.refaultsSeenAnon = target.flushedActivateAnon;
+  target.refaultsSeenFile = target.flushedActivateFile;
 }
 
 /**

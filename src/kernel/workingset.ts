@@ -51,7 +51,8 @@ export function workingsetRefault(k: Kernel, head: number, shadow: number, anon:
   const m = k.memcgs[memcg] ?? k.memcgs[0]!;
   const distance = m.nonresidentAge - eviction;
   const v = k.vmstat;
-  const lru = (l: number): number => (m.id === 0 ? k.lru.nrPages[l]! : k.lru.size(m.id, l));
+  // workingset_test_recent() sizes the workingset from the lruvec's flushed statistics.
+  const lru = (l: number): number => m.flushedLru[l]!;
   let size = lru(LRU_ACTIVE_FILE);
   if (!file) size += lru(LRU_INACTIVE_FILE);
   if (k.nrSwapPages > 0) {

@@ -17,7 +17,7 @@ export function tourStop(name: string, source: string, color: boolean): string {
   const c = color ? pc : { bold: (s: string) => s, dim: (s: string) => s, cyan: (s: string) => s };
   const comments = source
     .split('\n')
-    .filter((l) => l.startsWith('#'))
+    .filter((l) => l.startsWith('#') && !/^#\s*tolerance\b/.test(l))
     .map((l) => l.replace(/^# ?/, ''));
   const script = source.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const program = parseScenario(source);

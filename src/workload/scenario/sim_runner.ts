@@ -6,13 +6,13 @@
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
-import { memcgAttach, memcgCreate } from '../../kernel/memcontrol.js';
+import { memcgAttach, memcgCreate, memcgFlushStats } from '../../kernel/memcontrol.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../kernel/oom_kill.js';
 import { swapon } from '../../kernel/swapfile.js';
 import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
 import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
-import { createFile, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
+import { createFile, createFileDirect, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
 import { ACCESS_SIGBUS } from '../../kernel/memory.js';
 import { sysMlock, sysMunlock } from '../../kernel/mlock.js';
@@ -127,6 +127,10 @@ export class SimRun {
       if (op.op === 'in') return { kind: 'none' };
       return { kind: 'error', message: `process ${this.program.procs[op.proc]!.name} was killed by the OOM killer` };
     }
+    // The real-kernel runner reads memory.stat between operations (a version-2
+    // run's statistics flush, docs/kernel-runner.md): every line starts from
+    // current cgroup statistics.
+    memcgFlushStats(k);
     k.enter(ps.task);
     if (SYSCALL_OPS.has(op.op)) k.clock.syscalls++;
     let rec: OpRecord;
@@ -311,7 +315,8 @@ export class SimRun {
       }
       case 'swapon': {
         if (k.fs.fsTypeOf(op.path) !== 'ext4') return { kind: 'ret', value: 'EINVAL' };
-        createFile(k, op.path, op.pages, 0, 16);
+        // Written with O_DIRECT, as the real-kernel runner does: no page cache.
+        createFileDirect(k, op.path, op.pages, 0);
         const r = swapon(k, k.fs.resolve(op.path), op.pages, op.prio ?? undefined);
         return { kind: 'ret', value: typeof r === 'number' ? errnoName(r) : 'ok' };
       }

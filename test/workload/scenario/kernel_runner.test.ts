@@ -5,7 +5,7 @@
 // The runs need Linux and root (pagemap reads /proc/kpageflags).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,10 +13,13 @@ import { formatRun } from '../../../src/workload/scenario/format.js';
 import {
   compileProtocol,
   ensureRunner,
+  highWatermarkPages,
   KernelRunnerError,
   parseRunnerOutput,
   RUNNER_SOURCE,
   runKernel,
+  runMachine,
+  undoJournal,
 } from '../../../src/workload/scenario/kernel_runner.js';
 import { parseScenario } from '../../../src/workload/scenario/parse.js';
 
@@ -59,18 +62,22 @@ describe('kernel_runner compileProtocol', () => {
         'echo hi',
       ].join('\n'),
     );
-    const { text, mapNames } = compileProtocol(program);
+    const { text, mapNames, machine } = compileProtocol(program, { host: { memtotalKb: 24684084, memAvailableKb: 24000000 } });
     assert.deepEqual(mapNames, ['a', 'b']);
+    assert.equal(machine, null);
     assert.equal(
       text,
       [
-        'mmsim-runner 1',
+        'mmsim-runner 2',
+        'timeout 120000',
+        'machine 0 -1 0',
         'procs 2',
         'proc 0 -1 main',
         'proc 1 0 kid',
         'maps 2',
         'map 0 a',
         'map 1 b',
+        'cgroups 0',
         'ops 15',
         '1 0 file d.bin 512 3 16',
         '2 0 truncate d.bin 8292',
@@ -281,8 +288,8 @@ describe('kernel_runner on the real kernel', () => {
   it('rejects malformed protocol input as a runner error, not a script error', () => {
     const program = parseScenario('echo x');
     assert.throws(
-      () => runKernel(program, { workdir: work, protocolText: 'mmsim-runner 1\nprocs 1\nproc 0 -1 main\nmaps 0\nops 1\n1 0 frob\nend\n' }),
-      (e: Error) => e instanceof KernelRunnerError && /rejected its input: mmsim-runner: protocol line 6: unknown operation/.test(e.message),
+      () => runKernel(program, { workdir: work, protocolText: 'mmsim-runner 2\ntimeout 1000\nmachine 0 -1 0\nprocs 1\nproc 0 -1 main\nmaps 0\ncgroups 0\nops 1\n1 0 frob\nend\n' }),
+      (e: Error) => e instanceof KernelRunnerError && /rejected its input: mmsim-runner: protocol line 9: unknown operation/.test(e.message),
     );
     assert.throws(
       () => runKernel(program, { workdir: work, protocolText: 'mmsim-runner 9\n' }),
@@ -302,5 +309,220 @@ describe('kernel_runner on the real kernel', () => {
     const r = kernel('file rel.bin 1\nfpeek rel.bin 0 1');
     assert.deepEqual(r.lines, ['fpeek rel.bin 0 1 = 7*1']);
     assert.deepEqual(new Set(readdirSync(work)), before);
+  });
+});
+
+describe('kernel_runner version 2 (memory pressure)', () => {
+  const HOST = { memtotalKb: 24684084, memAvailableKb: 24000000 };
+
+  it('gives a smaller machine a cgroup of memtotal minus its high watermarks, and its swap', () => {
+    // 128 MiB = 32768 pages: DMA 4096 pages, DMA32 28672. min_free_kbytes 2048
+    // is 512 pages: DMA min 64, delta max(16, 4) = 16, high 96; DMA32 min 448,
+    // delta max(112, 28) = 112, high 672. 768 pages stay free.
+    const program = parseScenario('machine memtotal=128M swap=64M min_free_kbytes=2048\necho x');
+    assert.equal(highWatermarkPages(program.machine), 768);
+    assert.deepEqual(runMachine(program, HOST), { limitBytes: (32768 - 768) * 4096, swapPages: 16385 });
+    // A version-2 operation on the host's own machine: 3/4 of MemAvailable, no swap.
+    assert.deepEqual(runMachine(parseScenario('sleep 1'), HOST), { limitBytes: 4500000 * 4096, swapPages: 0 });
+    // Version 1 runs on the host as it is.
+    assert.equal(runMachine(parseScenario('mmap a 1 anon private rw'), HOST), null);
+  });
+
+  it('compiles the version-2 operations, cgroups by id', () => {
+    const program = parseScenario(
+      [
+        'swapon s.swap 4M prio=7',
+        'swapon t.swap 16',
+        'sysctl swappiness=0 overcommit_memory=2',
+        'cgroup g limit=8M memsw=16M swappiness=30',
+        'cgroup h limit=4M',
+        'join h',
+        'oom_score_adj 500',
+        'oom_score o',
+        'cgstat c g',
+        'events e',
+        'sleep 25',
+        'swapoff s.swap',
+      ].join('\n'),
+    );
+    const { text, cgroupNames } = compileProtocol(program, { host: HOST, timeoutMs: 5000 });
+    assert.deepEqual(cgroupNames, ['g', 'h']);
+    assert.equal(
+      text,
+      [
+        'mmsim-runner 2',
+        'timeout 5000',
+        `machine 1 ${4500000 * 4096} 0`,
+        'procs 1',
+        'proc 0 -1 main',
+        'maps 0',
+        'cgroups 2',
+        'cgroup 0 g',
+        'cgroup 1 h',
+        'ops 12',
+        '1 0 swapon s.swap 1024 1 7',
+        '2 0 swapon t.swap 16 0 0',
+        '3 0 sysctl swappiness 0 overcommit_memory 2',
+        '4 0 cgroup 0 2048 4096 30',
+        '5 0 cgroup 1 1024 -1 -1',
+        '6 0 join 1',
+        '7 0 oom_score_adj 500',
+        '8 0 oom_score',
+        '9 0 cgstat 0',
+        '10 0 events',
+        '11 0 sleep 25',
+        '12 0 swapoff s.swap',
+        'end',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses what the real kernel must not or cannot run', () => {
+    const refused = (text: string, why: RegExp): void => {
+      assert.throws(
+        () => compileProtocol(parseScenario(text), { host: HOST }),
+        (e: Error) => e instanceof KernelRunnerError && why.test(e.message),
+      );
+    };
+    refused('sysctl swappiness=10 panic_on_oom=1', /line 1: sysctl panic_on_oom is simulator-only: the real-kernel runner refuses it/);
+    refused('cgroup memory.x limit=1M', /cgroup name 'memory.x' cannot be a directory/);
+    refused('cgroup tasks limit=1M', /cgroup name 'tasks'/);
+    refused('swapon s 16 prio=-1', /priorities 0 to 32767/);
+  });
+
+  it('reads the version-2 records', () => {
+    const out = Buffer.from('R 0 killed\nR 1 oom_score 667 -1000\nR 2 cgstat 4096 8192 -1 10240 3 1\nR 3 events 2 1\nR 4 events\n');
+    assert.deepEqual(parseRunnerOutput(out, [], ['main', 'c', 'd']).records, [
+      { kind: 'killed' },
+      { kind: 'oom_score', score: 667, adj: -1000 },
+      { kind: 'cgstat', usageKb: 4, maxUsageKb: 8, limitKb: -1, memswUsageKb: 10, failcnt: 3, oomKill: 1 },
+      { kind: 'events', killed: ['d', 'c'] },
+      { kind: 'events', killed: [] },
+    ]);
+    assert.throws(() => parseRunnerOutput(Buffer.from('R 0 events 5\n'), [], ['main']), KernelRunnerError);
+  });
+});
+
+/** The host state a version-2 run must leave as it found it. */
+function hostState(): string {
+  const cg = readFileSync('/proc/self/cgroup', 'utf8').match(/:memory:(.*)$/m)![1]!;
+  const dir = `/sys/fs/cgroup/memory${cg === '/' ? '' : cg}`;
+  const vm = ['swappiness', 'overcommit_memory', 'overcommit_ratio', 'overcommit_kbytes'].map((k) => readFileSync(`/proc/sys/vm/${k}`, 'utf8').trim());
+  const swaps = readFileSync('/proc/swaps', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('.mmsim-'));
+  const cgroups = readdirSync(dir).filter((n) => n.startsWith('mmsim-'));
+  return JSON.stringify({ vm, swaps, cgroups });
+}
+
+describe('kernel_runner version 2 on the real kernel', () => {
+  it('reports the OOM kill of a process holding the token and of one that is not, in kill order', () => {
+    const before = hostState();
+    // 128M machine without swap: c holds 60M, d 8M at oom_score_adj 1000,
+    // then e asks for 100M. d goes first (adj 1000 outweighs any size), then
+    // e, the largest, killed in its own touch.
+    const r = kernel(
+      [
+        'machine memtotal=128M min_free_kbytes=2048',
+        'fork c',
+        'in c',
+        'mmap a 60M anon private rw',
+        'touch a 0 60M write',
+        'in main',
+        'fork d',
+        'in d',
+        'oom_score_adj 1000',
+        'mmap b 8M anon private rw',
+        'touch b 0 8M write',
+        'in main',
+        'fork e',
+        'in e',
+        'mmap x 100M anon private rw',
+        'touch x 0 100M write',
+        'in main',
+        'events ev',
+        'exit d',
+        'cgroup g limit=4M',
+        'events ev2',
+        'in e',
+      ].join('\n'),
+    );
+    assert.deepEqual(r.lines, [
+      'mmap a 60M anon private rw -> ok',
+      'oom_score_adj 1000 -> ok',
+      'mmap b 8M anon private rw -> ok',
+      'mmap x 100M anon private rw -> ok',
+      'touch x 0 100M write -> killed',
+      'ev oom_kill proc=d',
+      'ev oom_kill proc=e',
+      'ev2 none',
+    ]);
+    assert.deepEqual(r.error, { line: 22, message: 'process e was killed by the OOM killer' });
+    assert.equal(hostState(), before);
+  });
+
+  it('runs swap files, sysctls and cgroups, and puts the host back afterwards', () => {
+    const before = hostState();
+    const r = kernel(
+      [
+        'machine memtotal=64M swap=16M min_free_kbytes=1024',
+        'sysctl swappiness=100 overcommit_ratio=70',
+        'swapon s.swap 1M prio=5',
+        'swapon s.swap 1M',
+        'cgroup g limit=8M',
+        'fork c',
+        'in c',
+        'join g',
+        'mmap a 4M anon private rw',
+        'touch a 0 4M write',
+        'oom_score_adj 100',
+        'oom_score o',
+        'in main',
+        'cgstat cs g',
+        'swapoff s.swap',
+        'swapoff s.swap',
+        'sleep 10',
+      ].join('\n'),
+    );
+    assert.equal(r.error, null);
+    assert.deepEqual(r.lines.filter((l) => !l.startsWith('cs ') && !l.startsWith('o ')), [
+      'sysctl swappiness=100 overcommit_ratio=70 -> ok',
+      'swapon s.swap 1M prio=5 -> ok',
+      'swapon s.swap 1M -> EBUSY',
+      'mmap a 4M anon private rw -> ok',
+      'oom_score_adj 100 -> ok',
+      'swapoff s.swap -> ok',
+      'swapoff s.swap -> EINVAL',
+    ]);
+    // 4 MiB written in g: at least 4096 kB charged there, within the 8M limit.
+    const cs = /^cs cgroup=g usage_kb=(\d+) max_usage_kb=(\d+) limit_kb=8192 memsw_usage_kb=(\d+) failcnt=0 oom_kill=0$/.exec(r.lines.find((l) => l.startsWith('cs '))!);
+    assert.ok(cs, 'cgstat line');
+    assert.ok(Number(cs[1]) >= 4096 && Number(cs[1]) <= 8192);
+    assert.match(r.lines.find((l) => l.startsWith('o '))!, /^o proc=c oom_score=\d+ oom_score_adj=100$/);
+    assert.equal(hostState(), before);
+  });
+
+  it('stops a run at its timeout and still undoes its changes', () => {
+    const before = hostState();
+    const program = parseScenario('sysctl swappiness=1\ncgroup g limit=1M\nsleep 20000\necho never');
+    const run = runKernel(program, { workdir: work, timeoutMs: 500 });
+    assert.deepEqual(run.records.slice(0, 2), [{ kind: 'ret', value: 'ok' }, { kind: 'none' }]);
+    assert.deepEqual(run.records[2], { kind: 'error', message: 'the run did not finish within 500 ms' });
+    assert.equal(hostState(), before);
+  });
+
+  it('undoes a run from its journal when the runner could not', () => {
+    const cg = readFileSync('/proc/self/cgroup', 'utf8').match(/:memory:(.*)$/m)![1]!;
+    const dir = `/sys/fs/cgroup/memory${cg === '/' ? '' : cg}/mmsim-journal-test`;
+    const scratch = mkdtempSync(join(work, 'journal-'));
+    const old = readFileSync('/proc/sys/vm/dirty_expire_centisecs', 'utf8').trim();
+    writeFileSync(join(scratch, '.mmsim-undo'), `sysctl dirty_expire_centisecs ${old}\ncgroup ${dir}\n`);
+    mkdirSync(dir);
+    writeFileSync('/proc/sys/vm/dirty_expire_centisecs', String(Number(old) + 1));
+    const notes = undoJournal(scratch);
+    assert.deepEqual(notes, [`removed memory cgroup ${dir}`, `restored vm.dirty_expire_centisecs = ${old}`]);
+    assert.equal(existsSync(dir), false);
+    assert.equal(readFileSync('/proc/sys/vm/dirty_expire_centisecs', 'utf8').trim(), old);
   });
 });
