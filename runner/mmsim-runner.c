@@ -55,7 +55,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 2
+#define PROTOCOL_VERSION 3
 
 #define PAGE 4096UL
 #define GIB (1UL << 30)
@@ -144,7 +144,7 @@ enum opcode {
   OP_MLOCK, OP_MUNLOCK, OP_MSYNC, OP_MREMAP, OP_TOUCH, OP_PEEK, OP_FPEEK, OP_EXPECT_SEGV,
   OP_SMAPS, OP_STATUS, OP_PAGEMAP, OP_FORK, OP_IN, OP_EXIT, OP_NOP, OP_DIE,
   OP_SWAPON, OP_SWAPOFF, OP_SYSCTL, OP_CGROUP, OP_JOIN, OP_OOM_ADJ, OP_OOM_SCORE, OP_CGSTAT,
-  OP_EVENTS, OP_SLEEP,
+  OP_EVENTS, OP_SLEEP, OP_HUGEPAGES,
 };
 
 struct op {
@@ -154,7 +154,7 @@ struct op {
   int map;  /* mapping id, -1 if none */
   const char *path;
   long pages, first, count, step, offset, bytes;
-  int prot, shared, populate, noreserve, after, write, value, fill, move, flag, target;
+  int prot, shared, populate, noreserve, hugetlb, after, write, value, fill, move, flag, target;
   int cg;                 /* cgroup id (cgroup, join, cgstat) */
   long limit, memsw;      /* cgroup: pages; memsw -1 = unlimited */
   int swappiness;         /* cgroup: -1 = follow vm.swappiness */
@@ -1065,6 +1065,7 @@ static int op_mmap(int i, struct op *o) {
   }
   if (o->populate) flags |= MAP_POPULATE;
   if (o->noreserve) flags |= MAP_NORESERVE;
+  if (o->hugetlb) flags |= MAP_HUGETLB;
   off_t off = (off_t)o->offset * (off_t)PAGE;
 
   window_open();
@@ -1613,6 +1614,23 @@ static int op_join(int i, struct op *o) {
   return 0;
 }
 
+/* hugepages: the hugetlb pool from /proc/meminfo and this process's HugetlbPages. */
+static int op_hugepages(int i) {
+  char mi[8192], st[8192];
+  if (read_text("/proc/meminfo", mi, sizeof mi) || read_text("/proc/self/status", st, sizeof st))
+    fatal("cannot read /proc/meminfo or /proc/self/status", NULL, NULL);
+  static const char *keys[] = {"HugePages_Total:", "HugePages_Free:", "HugePages_Rsvd:", "HugePages_Surp:"};
+  rec_head(i, "hugepages");
+  for (int k = 0; k < 4; k++) {
+    out_str(" ");
+    out_long(field_after(mi, keys[k]));
+  }
+  out_str(" ");
+  out_long(field_after(st, "HugetlbPages:"));
+  out_str("\n");
+  return 0;
+}
+
 static int op_oom_score(int i) {
   char a[32], b[32];
   if (read_text("/proc/self/oom_score", a, sizeof a) || read_text("/proc/self/oom_score_adj", b, sizeof b))
@@ -1784,6 +1802,7 @@ static void run_ops(int from) {
       case OP_JOIN: r = op_join(i, o); break;
       case OP_OOM_ADJ: rec_ret(i, write_long("/proc/self/oom_score_adj", o->limit)); break;
       case OP_OOM_SCORE: r = op_oom_score(i); break;
+      case OP_HUGEPAGES: r = op_hugepages(i); break;
       case OP_CGSTAT: r = op_cgstat(i, o); break;
       case OP_EVENTS: r = op_events(i); break;
       case OP_SLEEP:
@@ -2542,7 +2561,7 @@ static const struct {
     {"swapon", OP_SWAPON, 4},     {"swapoff", OP_SWAPOFF, 1},   {"sysctl", OP_SYSCTL, -1},
     {"cgroup", OP_CGROUP, 4},     {"join", OP_JOIN, 1},         {"oom_score_adj", OP_OOM_ADJ, 1},
     {"oom_score", OP_OOM_SCORE, 0}, {"cgstat", OP_CGSTAT, 1},   {"events", OP_EVENTS, 0},
-    {"sleep", OP_SLEEP, 1},
+    {"sleep", OP_SLEEP, 1},       {"hugepages", OP_HUGEPAGES, 0},
 };
 
 #define BIG 0x7fffffffffffL
@@ -2574,18 +2593,19 @@ static void parse_op(struct op *o) {
     case OP_DROPCACHE:
     case OP_UNLINK: o->path = tok[3]; break;
     case OP_MMAP:
-      /* mmap MAP PAGES PROT SHARED POPULATE NORESERVE OFFSET AFTER anon|file PATH */
-      if (ntok < 12) proto_error(lineno, "mmap: missing fields");
+      /* mmap MAP PAGES PROT SHARED POPULATE NORESERVE HUGETLB OFFSET AFTER anon|file PATH */
+      if (ntok < 13) proto_error(lineno, "mmap: missing fields");
       o->map = (int)num(3, 0, nmaps - 1);
       o->pages = num(4, 0, BIG);
       o->prot = (int)num(5, 0, 7);
       o->shared = (int)num(6, 0, 1);
       o->populate = (int)num(7, 0, 1);
       o->noreserve = (int)num(8, 0, 1);
-      o->offset = num(9, 0, BIG);
-      o->after = (int)num(10, -1, nmaps - 1);
-      if (strcmp(tok[11], "anon") == 0 && ntok == 12) o->path = NULL;
-      else if (strcmp(tok[11], "file") == 0 && ntok == 13) o->path = tok[12];
+      o->hugetlb = (int)num(9, 0, 1);
+      o->offset = num(10, 0, BIG);
+      o->after = (int)num(11, -1, nmaps - 1);
+      if (strcmp(tok[12], "anon") == 0 && ntok == 13) o->path = NULL;
+      else if (strcmp(tok[12], "file") == 0 && ntok == 14) o->path = tok[13];
       else proto_error(lineno, "mmap: expected anon or file PATH");
       break;
     case OP_MUNMAP:

@@ -18,7 +18,7 @@ import type { Op, Prot } from './ops.js';
 import type { Program } from './parse.js';
 import type { MappingPlace, OpRecord } from './records.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The operations of version 2 of the language (docs/scenario-format.md). */
 const V2_OPS = new Set(['swapon', 'swapoff', 'sysctl', 'cgroup', 'join', 'oom_score_adj', 'oom_score', 'cgstat', 'events', 'sleep']);
@@ -186,11 +186,9 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
     case 'unlink':
       return `${op.op} ${op.path}`;
     case 'mmap': {
-      // The protocol has no MAP_HUGETLB: refuse rather than map without it.
-      if (op.hugetlb) throw new KernelRunnerError(`line ${op.line}: the real-kernel runner does not run 'mmap ... hugetlb' yet`);
       const after = op.after === null ? -1 : id(op.after);
       const kind = op.file === null ? 'anon' : `file ${op.file}`;
-      const flags = `${op.shared ? 1 : 0} ${op.populate ? 1 : 0} ${op.noreserve ? 1 : 0}`;
+      const flags = `${op.shared ? 1 : 0} ${op.populate ? 1 : 0} ${op.noreserve ? 1 : 0} ${op.hugetlb ? 1 : 0}`;
       return `mmap ${id(op.name)} ${op.pages} ${protBits(op.prot)} ${flags} ${op.offset} ${after} ${kind}`;
     }
     case 'munmap':
@@ -251,11 +249,10 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
       return `oom_score_adj ${op.value}`;
     case 'oom_score':
     case 'events':
+    case 'hugepages':
       return op.op;
     case 'sleep':
       return `sleep ${op.ms}`;
-    default:
-      throw new KernelRunnerError(`line ${op.line}: the real-kernel runner does not run '${op.op}' yet`);
   }
 }
 
@@ -370,6 +367,12 @@ export function parseRunnerOutput(out: Buffer, mapNames: string[], procNames: st
       case 'killed':
         records.push({ kind: 'killed' });
         break;
+      case 'hugepages': {
+        if (args.length !== 5 || !args.every((a) => /^-?\d+$/.test(a))) bad('bad hugepages record');
+        const [total, free, rsvd, surp, hugetlbKb] = args.map(Number) as [number, number, number, number, number];
+        records.push({ kind: 'hugepages', total, free, rsvd, surp, hugetlbKb });
+        break;
+      }
       case 'oom_score':
         if (args.length !== 2 || !args.every((a) => /^-?\d+$/.test(a))) bad('bad oom_score record');
         records.push({ kind: 'oom_score', score: Number(args[0]), adj: Number(args[1]) });
