@@ -147,6 +147,24 @@ export class CacheHierarchy {
     else this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
   }
 
+  /**
+   * The hit path of access(): an access within one line that hits L1 is
+   * counted and returns true; anything else returns false having changed
+   * nothing, and the caller calls access().
+   */
+  hit(pa: number, size: number, op: number): boolean {
+    const line = Math.floor(pa * this.lineInv);
+    if (Math.floor((pa + size - 1) * this.lineInv) !== line) return false;
+    if (op === OP_FETCH) {
+      if (!this.l1i.lookup(line, false)) return false;
+      this.servedBy[0]++; // KIND_INSTR, L1
+    } else {
+      if (!this.l1d.lookup(line, op === OP_STORE)) return false;
+      this.servedBy[this.dataL1]++;
+    }
+    return true;
+  }
+
   private straddle(line: number, op: number): void {
     for (let l = line; l <= line + 1; l++) {
       if (op === OP_FETCH) this.instrLine(l);

@@ -15,12 +15,32 @@
 //        |-- TLB miss --> walk: PWC lookup, entry reads (L1d...), A/D, fill -^
 //        |-- store to a clean entry --> re-walk to set D ------------------^
 //        '-- not present / not permitted --> return -1 (fault* fields set)
-import { OP_FETCH, OP_STORE, type CacheHierarchy } from './cache_hierarchy.js';
-import { ENTRIES, type PageTablePool } from './page_table.js';
+import * as ch from './cache_hierarchy.js';
+import type { CacheHierarchy } from './cache_hierarchy.js';
+import type { PageTablePool } from './page_table.js';
 import { PageWalkCache } from './pwc.js';
-import { PTE_ACCESSED, PTE_DIRTY, PTE_NX, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_USER } from './pte.js';
-import { TLB_DIRTY, TLB_NX, TLB_USER, TLB_WRITE, type TlbEntry } from './tlb.js';
+import * as pte from './pte.js';
+import * as tlbBits from './tlb.js';
+import type { TlbEntry } from './tlb.js';
 import type { TlbHierarchy } from './tlb_hierarchy.js';
+
+// Imported constants copied into module constants: under the ESM-to-CJS
+// transform of the development loader every imported binding is a getter
+// call, measurable on the per-access path.
+const OP_FETCH = ch.OP_FETCH;
+const OP_STORE = ch.OP_STORE;
+const ENTRIES = 512;
+const PTE_ACCESSED = pte.PTE_ACCESSED;
+const PTE_DIRTY = pte.PTE_DIRTY;
+const PTE_NX = pte.PTE_NX;
+const PTE_PRESENT = pte.PTE_PRESENT;
+const PTE_PSE = pte.PTE_PSE;
+const PTE_RW = pte.PTE_RW;
+const PTE_USER = pte.PTE_USER;
+const TLB_DIRTY = tlbBits.TLB_DIRTY;
+const TLB_NX = tlbBits.TLB_NX;
+const TLB_USER = tlbBits.TLB_USER;
+const TLB_WRITE = tlbBits.TLB_WRITE;
 
 /** Counter indices into Mmu.counts. */
 export const MMU_WALKS_4K = 0;
@@ -103,7 +123,7 @@ export class Mmu {
       pa = this.permissionMiss(va, op);
       if (pa < 0) return -1;
     }
-    this.caches.access(pa, size, op);
+    if (!this.caches.hit(pa, size, op)) this.caches.access(pa, size, op);
     return pa;
   }
 
