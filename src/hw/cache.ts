@@ -55,6 +55,21 @@ export function checkGeometry(c: { sizeBytes: number; ways: number; lineBytes: n
   return null;
 }
 
+/**
+ * The arrays behind a level's one-compare hit path, for the MMU, which
+ * inlines that path (mmu.ts): a hit is tags[s] === line at
+ * s = (line & setMask) * ways + mru[line & setMask]; it sets dirty[s] for a
+ * write and counts counts[C_READ_HITS or C_WRITE_HITS], nothing else.
+ */
+export interface CacheHitPath {
+  readonly tags: Float64Array;
+  readonly mru: Int32Array;
+  readonly dirty: Uint8Array;
+  readonly counts: Float64Array;
+  readonly setMask: number;
+  readonly ways: number;
+}
+
 export class CacheLevel {
   readonly name: string;
   readonly sets: number;
@@ -93,6 +108,11 @@ export class CacheLevel {
 
   get sizeBytes(): number {
     return this.sets * this.ways * this.lineBytes;
+  }
+
+  /** The arrays of the hit path (see CacheHitPath). */
+  hitPath(): CacheHitPath {
+    return { tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
   }
 
   /**

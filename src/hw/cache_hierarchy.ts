@@ -246,6 +246,11 @@ export class CacheHierarchy {
     if (!c.access(line, true) && c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
   }
 
+  /** Index into servedBy of L1 hits of a kind (KIND_INSTR, KIND_DATA). */
+  l1ServedIndex(kind: number): number {
+    return kind * this.levels;
+  }
+
   /** Line accesses of `kind` served at each level (L1, lower..., DRAM). */
   served(kind: number): number[] {
     return Array.from(this.servedBy.subarray(kind * this.levels, (kind + 1) * this.levels));

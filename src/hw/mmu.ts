@@ -16,12 +16,13 @@
 //        |-- store to a clean entry --> re-walk to set D ------------------^
 //        '-- not present / not permitted --> return -1 (fault* fields set)
 import * as ch from './cache_hierarchy.js';
+import type { CacheHitPath } from './cache.js';
 import type { CacheHierarchy } from './cache_hierarchy.js';
 import type { PageTablePool } from './page_table.js';
 import { PageWalkCache } from './pwc.js';
 import * as pte from './pte.js';
 import * as tlbBits from './tlb.js';
-import type { TlbEntry } from './tlb.js';
+import type { TlbEntry, TlbHitPath } from './tlb.js';
 import type { TlbHierarchy } from './tlb_hierarchy.js';
 
 // Imported constants copied into module constants: under the ESM-to-CJS
@@ -74,6 +75,28 @@ const CHECK_WANT = Int32Array.of(0, 0, TLB_WRITE | TLB_DIRTY);
 const FILL_INSTR = { instr: true };
 const FILL_DATA = { instr: false };
 
+/**
+ * The hit path of one access kind (instruction or data), inlined in
+ * Mmu.access: the first L1 TLB array of the kind and its L1 cache, with
+ * where L1 hits of the kind are counted in the hierarchy's servedBy.
+ */
+class HitPath {
+  readonly t: TlbHitPath;
+  readonly c: CacheHitPath;
+  readonly lineInv: number;
+  constructor(
+    tlb: TlbHitPath,
+    cache: CacheHitPath,
+    lineBytes: number,
+    readonly served: Float64Array,
+    readonly servedAt: number,
+  ) {
+    this.t = tlb;
+    this.c = cache;
+    this.lineInv = 1 / lineBytes;
+  }
+}
+
 /** Page shift of a leaf at each walk depth (0 = PGD ... 3 = PTE); a PGD entry is never a leaf. */
 const LEAF_SHIFT = [39, 30, 21, 12] as const;
 /** Shift that selects the table index at each depth. */
@@ -86,6 +109,8 @@ export class Mmu {
   readonly counts = new Float64Array(N_COUNTS);
   /** The page tables the walker reads (the kernel's pool); null until set. */
   pool: PageTablePool | null = null;
+  /** After access() returned 0: the physical address of the access's first byte. */
+  pa = 0;
   /** CR3: table id of the loaded PGD in `pool`, -1 when no user address space is loaded. */
   root = -1;
   /** PCID of the loaded address space: the tag of new TLB and PWC entries. */
@@ -95,6 +120,8 @@ export class Mmu {
   faultPresent = false;
   faultWrite = false;
   faultExec = false;
+  private readonly dataPath: HitPath;
+  private readonly instrPath: HitPath;
   private readonly entry: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
   private readonly tableEntry: TlbEntry = { pageShift: 21, pfn: 0, flags: 0 };
 
@@ -102,18 +129,56 @@ export class Mmu {
     this.tlb = tlb;
     this.caches = caches;
     this.pwc = pwc;
+    this.dataPath = new HitPath(tlb.l1d[0]!.hitPath(), caches.l1d.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_DATA));
+    this.instrPath = new HitPath(tlb.l1i[0]!.hitPath(), caches.l1i.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_INSTR));
   }
 
   /**
    * One user access: OP_FETCH, OP_LOAD or OP_STORE of `size` (1..4096)
-   * bytes at `va`. Returns the physical address of its first byte, after
-   * the cache access; or -1 on a page fault (faultAddr... describe it; the
-   * caches were not accessed), after which the caller resolves the fault and
-   * calls again. An access that straddles two pages is two accesses.
-   * The hit path is a TLB probe, one masked compare and the cache access.
+   * bytes at `va`. Returns 0 after the cache access, with the physical
+   * address of its first byte in `pa`; or -1 on a page fault (faultAddr...
+   * describe it; the caches were not accessed), after which the caller
+   * resolves the fault and calls again. An access that straddles two pages
+   * is two accesses. (The address goes through a field because a returned
+   * double above 2^30 would be boxed: an allocation per access.)
+   *
+   * The hit path, inlined here as in v86: one compare in the most recently
+   * used way of the first L1 TLB array's set, one masked compare of the
+   * entry's permission bits, one compare in the most recently used way of
+   * the L1 cache set, and the counters those hits would have counted. Any
+   * other case takes the general path, which counts nothing twice.
    */
   access(va: number, size: number, op: number): number {
     // `& 4095` keeps the low 12 bits of a 48-bit address exactly (ToInt32 is modulo 2^32).
+    if ((va & 4095) + size <= 4096) {
+      const h = op === OP_FETCH ? this.instrPath : this.dataPath;
+      const t = h.t;
+      const vpn = Math.floor(va * t.inv);
+      const set = vpn & t.setMask;
+      const m = set * t.ways + t.mru[set]!;
+      const key = t.key[m]!;
+      const k = vpn * 32768 + t.codeKey;
+      if ((key === k + this.pcid || key === k + 4096) && (t.flags[m]! & CHECK_MASK[op]!) === CHECK_WANT[op]) {
+        t.counts[0]!++; // TLB_HITS
+        const pa = t.pfn[m]! * 4096 + (va & t.offMask[m]!);
+        this.pa = pa;
+        const line = Math.floor(pa * h.lineInv);
+        const c = h.c;
+        const cs = line & c.setMask;
+        const s = cs * c.ways + c.mru[cs]!;
+        if (c.tags[s] === line && Math.floor((pa + size - 1) * h.lineInv) === line) {
+          if (op === OP_STORE) c.dirty[s] = 1;
+          c.counts[op === OP_STORE ? 2 : 0]!++; // C_WRITE_HITS : C_READ_HITS
+          h.served[h.servedAt]!++;
+        } else this.caches.access(pa, size, op);
+        return 0;
+      }
+    }
+    return this.accessSlow(va, size, op);
+  }
+
+  /** The general path of access(): any TLB outcome, page walks, faults, straddling accesses. */
+  private accessSlow(va: number, size: number, op: number): number {
     if ((va & 4095) + size > 4096) return this.accessSplit(va, size, op);
     let pa = this.tlb.translate(va, this.pcid, op === OP_FETCH);
     if (pa < 0) {
@@ -123,8 +188,9 @@ export class Mmu {
       pa = this.permissionMiss(va, op);
       if (pa < 0) return -1;
     }
+    this.pa = pa;
     if (!this.caches.hit(pa, size, op)) this.caches.access(pa, size, op);
-    return pa;
+    return 0;
   }
 
   /**
@@ -146,9 +212,10 @@ export class Mmu {
     if (pa0 < 0) return -1;
     const pa1 = this.translate(va + first, op);
     if (pa1 < 0) return -1;
+    this.pa = pa0;
     this.caches.access(pa0, first, op);
     this.caches.access(pa1, size - first, op);
-    return pa0;
+    return 0;
   }
 
   /**

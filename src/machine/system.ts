@@ -97,8 +97,8 @@ export class System {
    * signal. Precondition: run(cpu, task) was called.
    */
   access(cpu: number, va: number, size: number, op: number): number {
-    const pa = this.cores[cpu]!.access(va, size, op);
-    return pa >= 0 ? pa : this.fault(cpu, va, size, op);
+    const mmu = this.cores[cpu]!;
+    return mmu.access(va, size, op) === 0 ? mmu.pa : this.fault(cpu, va, size, op);
   }
 
   /**
@@ -128,8 +128,7 @@ export class System {
         return -r;
       }
       // The fault may have changed mm (no), or reclaimed the task's own TLB'd pages (flushed): just retry.
-      const pa = mmu.access(va, size, op);
-      if (pa >= 0) return pa;
+      if (mmu.access(va, size, op) === 0) return mmu.pa;
     }
     throw new Error(`access at 0x${va.toString(16)} on cpu ${cpu} did not resolve after faulting`);
   }
