@@ -104,7 +104,7 @@ export function formatReplay(r: ReplayReport): string {
     out.push(
       `process      ${p.name} (pid ${p.pid}): ${num(refs.I + refs.L + refs.S + refs.M)} references (I ${num(refs.I)}, L ${num(refs.L)}, S ${num(refs.S)}, M ${num(refs.M)}); ` +
         `${num(p.minflt)} minor and ${num(p.majflt)} major faults` +
-        (p.synthesized ? `; ${num(p.synthesized)} mappings made up` : '') +
+        (p.synthesized ? `; ${num(p.synthesized)} mapping${p.synthesized === 1 ? '' : 's'} made up` : '') +
         (p.signals ? `; ${num(p.signals)} references raised a signal` : '') +
         (p.failedEvents ? `; ${num(p.failedEvents)} address-space changes refused` : ''),
     );
