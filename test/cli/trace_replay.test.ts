@@ -77,6 +77,19 @@ describe('cli/trace_replay', () => {
     for (const re of [/^ {2}L1 dTLB 4k /m, /^ {2}STLB 4k\+2m /m, /^walks +\S+ entry reads/m, /^ {2}L1d /m, /^ {2}LLC /m, /^TLB flushes /m, /^AMAT +[\d.]+ cycles per access/m]) assert.match(r.stdout, re);
   });
 
+  it('interleaves several recorded programs on several CPUs (mmsim traces with their maps)', () => {
+    const f = 'fixtures/record/mapper.mmsim.gz';
+    const r = mmsim('trace', f, f, f, '--cpus', '2', '--quantum', '5000', '--no-pcid', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as ReplayReport;
+    assert.deepEqual(rep.machine, { cpus: 2, pcid: false, thp: 'madvise', quantum: 5000 });
+    assert.equal(rep.processes.length, 3);
+    assert.ok(rep.processes.every((p) => p.signals === 0 && p.failedEvents === 0 && p.name === 'mapper'));
+    // Three processes, two CPUs: processes move between CPUs, and without PCID every switch flushes.
+    const cpus = rep.hardware.cpus.map((c) => c.tlbManagement);
+    assert.ok(cpus.every((c) => c.mmSwitches! > 2 && c.switchNoFlush === 0));
+  });
+
   it('refuses a trace without access kinds, in one line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmsim-'));
     const f = join(dir, 'pages.txt');
