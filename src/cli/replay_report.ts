@@ -4,7 +4,7 @@
 // as one JSON object. Figures are summed over the CPUs; a cache level that
 // all CPUs share appears once.
 import type { ThpMode } from '../kernel/machine.js';
-import type { ProcessResult } from '../machine/replay.js';
+import type { ProcessResult } from '../workload/replay/replay.js';
 import type { SystemReport } from '../machine/system.js';
 
 /** What `mmsim trace` (without --cachegrind) prints with --json. */

@@ -4,7 +4,7 @@
 // each trace (a valgrind lackey trace, or an mmsim trace from `mmsim record`
 // with its address space) becomes a simulated process whose every reference
 // goes through the whole model: its mappings in the simulated kernel, the
-// MMU's TLBs, page walks and caches, page faults (src/machine/replay.ts);
+// MMU's TLBs, page walks and caches, page faults (src/workload/replay/replay.ts);
 // several traces are interleaved on the CPUs a quantum at a time. The report
 // is in ../replay_report.ts. With --cachegrind it counts as cachegrind does
 // and prints cachegrind's event names.
@@ -29,7 +29,7 @@ import {
 import { Kernel } from '../../kernel/kernel.js';
 import { DEFAULT_MACHINE, type ThpMode } from '../../kernel/machine.js';
 import { System } from '../../machine/system.js';
-import { replay } from '../../machine/replay.js';
+import { replay } from '../../workload/replay/replay.js';
 import { startProgress } from '../progress.js';
 import { formatReplay, replayTotals, type ReplayReport } from '../replay_report.js';
 import { positiveInt } from './sim.js';

@@ -5,14 +5,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Kernel } from '../../src/kernel/kernel.js';
-import { DEFAULT_MACHINE } from '../../src/kernel/machine.js';
-import { replay } from '../../src/machine/replay.js';
-import { System } from '../../src/machine/system.js';
-import { parseAddressSpace } from '../../src/workload/trace/address_space.js';
-import { openMmsim } from '../../src/workload/trace/mmsim.js';
+import { Kernel } from '../../../src/kernel/kernel.js';
+import { DEFAULT_MACHINE } from '../../../src/kernel/machine.js';
+import { replay } from '../../../src/workload/replay/replay.js';
+import { System } from '../../../src/machine/system.js';
+import { parseAddressSpace } from '../../../src/workload/trace/address_space.js';
+import { openMmsim } from '../../../src/workload/trace/mmsim.js';
 
-const TRACE = join(import.meta.dirname, '../../fixtures/record/mapper.mmsim.gz');
+const TRACE = join(import.meta.dirname, '../../../fixtures/record/mapper.mmsim.gz');
 
 async function run(opts: { cpus?: number; copies?: number; quantum?: number; pcid?: boolean } = {}) {
   const sys = new System(new Kernel({ ...DEFAULT_MACHINE, memtotalKb: 1 << 20, cpus: opts.cpus ?? 1 }), { pcid: opts.pcid ?? true });
@@ -27,7 +27,7 @@ async function run(opts: { cpus?: number; copies?: number; quantum?: number; pci
   return { sys, procs, records };
 }
 
-describe('machine/replay of a recorded program', () => {
+describe('workload/replay: a recorded program', () => {
   it('runs every reference in the recorded address space, with no signal and nothing made up but stack growth', async () => {
     const { procs, records } = await run();
     const p = procs[0]!;

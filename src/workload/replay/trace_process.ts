@@ -12,10 +12,10 @@
 // a reference outside every mapping (a trace without maps, or a change the
 // recording missed) gets an anonymous read-write-execute mapping of the 64 KiB
 // around it, counted in `synthesized`.
-import { PAGE_SIZE, TASK_SIZE, roundDown, roundUp } from '../hw/addr.js';
-import { createFile, openFile } from '../kernel/file_io.js';
-import type { Kernel } from '../kernel/kernel.js';
-import { ACCESS_SIGSEGV } from '../kernel/memory.js';
+import { PAGE_SIZE, TASK_SIZE, roundDown, roundUp } from '../../hw/addr.js';
+import { createFile, openFile } from '../../kernel/file_io.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import { ACCESS_SIGSEGV } from '../../kernel/memory.js';
 import {
   doMmap,
   doMunmap,
@@ -29,12 +29,12 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
-} from '../kernel/mmap.js';
-import { sysMprotect } from '../kernel/mprotect.js';
-import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../kernel/mremap.js';
-import type { Task } from '../kernel/task.js';
-import { parseMaps, type AddressSpaceEvent, type MapsEntry, type RecordedAddressSpace } from '../workload/trace/address_space.js';
-import type { System } from './system.js';
+} from '../../kernel/mmap.js';
+import { sysMprotect } from '../../kernel/mprotect.js';
+import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../../kernel/mremap.js';
+import type { Task } from '../../kernel/task.js';
+import { parseMaps, type AddressSpaceEvent, type MapsEntry, type RecordedAddressSpace } from '../trace/address_space.js';
+import type { System } from '../../machine/system.js';
 
 /** Granule of a mapping made up for a reference outside every mapping. */
 const SYNTH_BYTES = 65536;

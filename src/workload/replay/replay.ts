@@ -4,12 +4,12 @@
 // through its CPU's MMU (TLBs, page walk, caches), faulting into the kernel.
 // A modify (lackey M) is a load then a store. A process exits when its trace
 // ends. Pure: the traces come in as async iterables of RefBatch.
-import { OP_LOAD, OP_STORE } from '../hw/cache_hierarchy.js';
-import type { Mmu } from '../hw/mmu.js';
-import type { RecordedAddressSpace } from '../workload/trace/address_space.js';
-import { REF_MODIFY, type RefBatch } from '../workload/trace/ref.js';
-import { RoundRobin } from './sched.js';
-import type { System } from './system.js';
+import { OP_LOAD, OP_STORE } from '../../hw/cache_hierarchy.js';
+import type { Mmu } from '../../hw/mmu.js';
+import type { RecordedAddressSpace } from '../trace/address_space.js';
+import { REF_MODIFY, type RefBatch } from '../trace/ref.js';
+import { RoundRobin } from '../../machine/sched.js';
+import type { System } from '../../machine/system.js';
 import { TraceProcess } from './trace_process.js';
 
 export interface ReplayInput {
