@@ -1,18 +1,24 @@
-// Throughput of the hardware model: accesses per second through the TLB
-// hierarchy, page-walk caches and cache hierarchy (src/hw/memsys.ts), on a
-// seeded synthetic stream generated in memory chunk by chunk, and peak memory
-// for two stream lengths (it must not grow with the length). Then mitata
+// Throughput of the hardware model: accesses per second through a core's MMU
+// on the simulated kernel's page tables (src/hw/mmu.ts via src/machine/:
+// TLB hierarchy, page walks through the page-walk caches and the data
+// caches, cache hierarchy, and the kernel's page faults on first touch), on
+// a seeded program-like stream of references generated in memory chunk by
+// chunk (a trace of 10^8 references, never held whole), and peak memory for
+// two lengths (it must not grow with the length). Then mitata
 // micro-benchmarks of the hit paths, which also report allocations.
 //
 //   npm run bench -- hw                      # 10^8 accesses
 //   HW_BENCH_ACCESSES=10000000 npm run bench -- hw
+//   HW_BENCH_COLD=0 npm run bench -- hw      # no random heap references (default 2%)
 import { loadavg } from 'node:os';
 import { bench, run as mitataRun, summary } from 'mitata';
-import { MemorySystem } from '../src/hw/memsys.js';
+import { Machine } from '../src/api/machine.js';
+import { System } from '../src/machine/system.js';
 import { Prng } from '../src/hw/prng.js';
 import { TlbArray } from '../src/hw/tlb.js';
 import { CacheLevel } from '../src/hw/cache.js';
 import { CachegrindSim } from '../src/hw/cachegrind.js';
+import type { Mmu } from '../src/hw/mmu.js';
 
 const CHUNK = 1 << 16;
 const KIND_FETCH = 0;
@@ -61,10 +67,29 @@ function fillChunk(rng: Prng, addr: Float64Array, kind: Uint8Array, state: Float
   }
 }
 
-function replay(mem: MemorySystem, addr: Float64Array, kind: Uint8Array): void {
+/** A process with the stream's mappings (code and library read-execute, the rest read-write), running on CPU 0. */
+function setUp(): { sys: System; mmu: Mmu; machine: Machine } {
+  const machine = new Machine({ memtotal: '4G', cpus: 1 });
+  const sys = new System(machine.kernel);
+  const p = machine.spawn('bench', { image: null });
+  const map = (addr: number, length: number, prot: 'rx' | 'rw') => p.mmap({ length, prot, flags: ['private', 'anonymous', 'fixed'], addr });
+  map(0x40_0000, 16384, 'rx');
+  map(0x7f80_0000_0000, 1 << 20, 'rx');
+  map(0x7ffd_f000_0000, 1 << 20, 'rw');
+  map(0x5555_5000_0000, 4 << 20, 'rw');
+  map(0x5555_4000_0000, 1 << 20, 'rw');
+  map(0x7f00_0000_0000, 64 << 20, 'rw');
+  sys.run(0, p.task);
+  return { sys, mmu: sys.cores[0]!, machine };
+}
+
+/** The per-reference loop of a replay: the MMU's hit path, faults to the kernel. */
+function replay(sys: System, mmu: Mmu, addr: Float64Array, kind: Uint8Array): void {
   for (let i = 0; i < addr.length; i++) {
-    const k = kind[i];
-    mem.access(addr[i], k === KIND_FETCH ? 4 : 8, k); // kinds are the OP_* codes
+    const k = kind[i]!;
+    const a = addr[i]!;
+    const n = k === KIND_FETCH ? 4 : 8; // kinds are the OP_* codes
+    if (mmu.access(a, n, k) < 0) sys.fault(0, a, n, k);
   }
 }
 
@@ -78,10 +103,12 @@ interface Throughput {
   peakHeapMiB: number;
   amat: number;
   dTlbMissRate: number;
+  walkRate: number;
+  faults: number;
 }
 
 function throughput(total: number, seed: number, coldPercent: number): Throughput {
-  const mem = new MemorySystem();
+  const { sys, mmu } = setUp();
   const rng = new Prng(seed);
   const addr = new Float64Array(CHUNK);
   const kind = new Uint8Array(CHUNK);
@@ -93,7 +120,7 @@ function throughput(total: number, seed: number, coldPercent: number): Throughpu
     fillChunk(rng, addr, kind, state, coldPercent); // generation is not timed
     // CPU time of this thread, so that other processes on the machine do not count.
     const c0 = process.cpuUsage();
-    replay(mem, addr, kind);
+    replay(sys, mmu, addr, kind);
     const c = process.cpuUsage(c0);
     simUs += c.user + c.system;
     if ((done / CHUNK) % 64 === 0) {
@@ -104,7 +131,7 @@ function throughput(total: number, seed: number, coldPercent: number): Throughpu
   }
   const accesses = Math.ceil(total / CHUNK) * CHUNK;
   const seconds = simUs / 1e6;
-  const r = mem.report();
+  const r = sys.report().cpus[0]!;
   return {
     accesses,
     seconds,
@@ -113,8 +140,10 @@ function throughput(total: number, seed: number, coldPercent: number): Throughpu
     peakHeapMiB: peakHeap / 2 ** 20,
     amat: r.cost.amat,
     dTlbMissRate: r.tlb.dL1Misses / r.tlb.dAccesses,
-    l1MissRate: (r.caches[0].readMisses + r.caches[1].readMisses + r.caches[1].writeMisses) / r.cost.accesses,
+    walkRate: (r.walks.walks4k + r.walks.walks2m) / accesses,
+    l1MissRate: (r.caches[0]!.readMisses + r.caches[1]!.readMisses + r.caches[1]!.writeMisses) / r.cost.accesses,
     llcMissRate: r.dramReads / r.cost.accesses,
+    faults: sys.faults,
   };
 }
 
@@ -122,17 +151,19 @@ function show(label: string, t: Throughput): void {
   console.log(
     `${label}: ${(t.accesses / 1e6).toFixed(0)} M accesses in ${t.seconds.toFixed(2)} s = ${(t.perSecond / 1e6).toFixed(1)} M accesses/s; ` +
       `peak RSS ${t.peakRssMiB.toFixed(0)} MiB, peak heap ${t.peakHeapMiB.toFixed(0)} MiB; ` +
-      `misses per access: dTLB L1 ${(100 * t.dTlbMissRate).toFixed(2)}%, L1 ${(100 * t.l1MissRate).toFixed(2)}%, DRAM ${(100 * t.llcMissRate).toFixed(2)}%; AMAT ${t.amat.toFixed(2)} cycles`,
+      `misses per access: dTLB L1 ${(100 * t.dTlbMissRate).toFixed(2)}%, walks ${(100 * t.walkRate).toFixed(2)}%, L1 ${(100 * t.l1MissRate).toFixed(2)}%, DRAM ${(100 * t.llcMissRate).toFixed(2)}%; ${t.faults} page faults; AMAT ${t.amat.toFixed(2)} cycles`,
   );
 }
 
 export async function run(): Promise<void> {
   const total = Number(process.env.HW_BENCH_ACCESSES ?? 1e8);
-  console.log('# hw: TLB + page-walk caches + caches (src/hw/memsys.ts), Skylake defaults, one core');
+  const cold = Number(process.env.HW_BENCH_COLD ?? 2);
+  console.log('# hw: MMU on the kernel page tables (TLBs + walks + page-walk caches + caches + faults), Skylake defaults, one core');
   // Figures are CPU time of this thread; on a shared machine they still suffer from the load.
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  show('program-like, 10^6  ', throughput(Math.min(total, 1e6), 1, 2));
-  show(`program-like, ${total.toExponential(0).replace('e+', '0^')}`, throughput(total, 1, 2));
+  console.log(`random heap references: ${cold}% of data references`);
+  show('program-like, 10^6  ', throughput(Math.min(total, 1e6), 1, cold));
+  show(`program-like, ${total.toExponential().replace('e+', ' x 10^').replace(/^1 x /, '')}`, throughput(total, 1, cold));
   show('TLB-hostile (10% random over 64 MiB), 10^7', throughput(Math.min(total, 1e7), 2, 10));
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -142,8 +173,18 @@ export async function run(): Promise<void> {
   const l1 = new CacheLevel({ name: 'L1d', sizeBytes: 32768, ways: 8, lineBytes: 64 });
   for (let line = 0; line < 512; line++) l1.access(line, false);
   const cg = new CachegrindSim();
+  // The whole per-access path, as the replay loop runs it: 1024 loads of a
+  // warm page (TLB hit, permission check, L1d hit) per iteration.
+  const warm = setUp();
+  const hitAddr = new Float64Array(1024);
+  const hitKind = new Uint8Array(1024).fill(KIND_LOAD);
+  for (let i = 0; i < 1024; i++) hitAddr[i] = 0x5555_4000_0000 + ((i * 64) % 4096);
+  replay(warm.sys, warm.mmu, hitAddr, hitKind);
   let x = 0;
   summary(() => {
+    bench('replay loop, 1024 x Mmu.access hit (L1 dTLB + L1d)', () => {
+      replay(warm.sys, warm.mmu, hitAddr, hitKind);
+    });
     bench('TlbArray.lookup hit (4K, 64 x 4-way)', () => {
       x = (x + 4104) % (64 * 4096);
       return tlb.lookup(x, 1);

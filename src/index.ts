@@ -24,3 +24,12 @@ export { PageTableBuilder } from './hw/paging_build.js';
 export type { MapOptions } from './hw/paging_build.js';
 export { translate, PAGING_MODES, PF_P, PF_W, PF_U, PF_RSVD, PF_I } from './hw/paging_modes.js';
 export type { Access, PagingCpu, PagingMode, Translation, WalkStep } from './hw/paging_modes.js';
+
+// The hardware under the kernel: CPUs with TLBs, page walks and caches
+// (docs/hardware.md). `new System(machine.kernel)` puts a Machine's kernel on
+// machine.cpus simulated cores; run(cpu, process.task) and access(cpu, va, size, op).
+export { System } from './machine/system.js';
+export type { SystemOptions, SystemReport, CpuReport } from './machine/system.js';
+export { SKYLAKE_HARDWARE } from './hw/cores.js';
+export type { HardwareConfig } from './hw/cores.js';
+export { OP_FETCH, OP_LOAD, OP_STORE } from './hw/cache_hierarchy.js';

@@ -55,6 +55,21 @@ export function checkGeometry(c: { sizeBytes: number; ways: number; lineBytes: n
   return null;
 }
 
+/**
+ * The arrays behind a level's one-compare hit path, for the MMU, which
+ * inlines that path (mmu.ts): a hit is tags[s] === line at
+ * s = (line & setMask) * ways + mru[line & setMask]; it sets dirty[s] for a
+ * write and counts counts[C_READ_HITS or C_WRITE_HITS], nothing else.
+ */
+export interface CacheHitPath {
+  readonly tags: Float64Array;
+  readonly mru: Int32Array;
+  readonly dirty: Uint8Array;
+  readonly counts: Float64Array;
+  readonly setMask: number;
+  readonly ways: number;
+}
+
 export class CacheLevel {
   readonly name: string;
   readonly sets: number;
@@ -72,6 +87,8 @@ export class CacheLevel {
   private readonly tags: Float64Array;
   private readonly dirty: Uint8Array;
   private readonly mru: Int32Array;
+  /** Valid ways per set: a full set needs no search for an invalid way on a miss. */
+  private readonly used: Int32Array;
 
   constructor(c: CacheLevelConfig) {
     const bad = checkGeometry(c);
@@ -85,6 +102,7 @@ export class CacheLevel {
     this.tags = new Float64Array(this.sets * this.ways).fill(-1);
     this.dirty = new Uint8Array(this.sets * this.ways);
     this.mru = new Int32Array(this.sets);
+    this.used = new Int32Array(this.sets);
     this.policy = makePolicy(c.policy ?? 'lru', { sets: this.sets, ways: this.ways }, { seed: c.seed ?? 1 });
   }
 
@@ -92,28 +110,42 @@ export class CacheLevel {
     return this.sets * this.ways * this.lineBytes;
   }
 
+  /** The arrays of the hit path (see CacheHitPath). */
+  hitPath(): CacheHitPath {
+    return { tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
+  }
+
   /**
    * Reads or writes `line`. Returns true on a hit. On a miss the line is
    * allocated (write-allocate; dirty if isWrite) and evictedLine/evictedDirty
-   * describe the victim. Hits stay inline: the set's most recent way is
-   * checked first (one compare, no replacement update: re-touching the MRU
-   * way changes no policy's choice), then the other ways.
+   * describe the victim.
    */
   access(line: number, isWrite: boolean): boolean {
+    return this.lookup(line, isWrite) || this.miss(line, isWrite, line & this.setMask);
+  }
+
+  /**
+   * The hit path of access(): true if `line` is present (counted as a hit,
+   * replacement state updated, dirty if isWrite); false with nothing counted
+   * or changed. The set's most recent way is checked first (one compare, no
+   * replacement update: re-touching the MRU way changes no policy's choice),
+   * then the other ways.
+   */
+  lookup(line: number, isWrite: boolean): boolean {
     const set = line & this.setMask;
     const base = set * this.ways;
-    let slot = base + this.mru[set];
+    let slot = base + this.mru[set]!;
     if (this.tags[slot] !== line) {
       const tags = this.tags;
       const end = base + this.ways;
       slot = base;
       while (slot < end && tags[slot] !== line) slot++;
-      if (slot === end) return this.miss(line, isWrite, set);
+      if (slot === end) return false;
       this.mru[set] = slot - base;
       this.policy.touch(set, slot - base);
     }
     if (isWrite) this.dirty[slot] = 1;
-    this.counts[isWrite ? 2 : 0]++; // C_WRITE_HITS : C_READ_HITS
+    this.counts[isWrite ? 2 : 0]!++; // C_WRITE_HITS : C_READ_HITS
     return true;
   }
 
@@ -121,11 +153,14 @@ export class CacheLevel {
   private miss(line: number, isWrite: boolean, set: number): boolean {
     const base = set * this.ways;
     let way = -1;
-    for (let w = 0; w < this.ways; w++) {
-      if (this.tags[base + w] < 0) {
-        way = w;
-        break;
+    if (this.used[set]! < this.ways) {
+      for (let w = 0; w < this.ways; w++) {
+        if (this.tags[base + w]! < 0) {
+          way = w;
+          break;
+        }
       }
+      this.used[set]!++;
     }
     this.counts[isWrite ? C_WRITE_MISSES : C_READ_MISSES]++;
     if (way < 0) {
@@ -165,6 +200,7 @@ export class CacheLevel {
     for (let w = 0; w < this.ways; w++) {
       if (this.tags[base + w] === line) {
         this.tags[base + w] = -1;
+        this.used[line & this.setMask]!--;
         this.counts[C_INVALIDATIONS]++;
         const d = this.dirty[base + w];
         this.dirty[base + w] = 0;
@@ -181,19 +217,22 @@ export class CacheLevel {
     return out;
   }
 
-  /** Throws if a set holds a line twice or a line sits in the wrong set. */
+  /** Throws if a set holds a line twice, a line sits in the wrong set, or a set's valid-way count is wrong. */
   checkInvariants(): void {
     for (let set = 0; set < this.sets; set++) {
       const base = set * this.ways;
+      let valid = 0;
       for (let w = 0; w < this.ways; w++) {
         const t = this.tags[base + w];
         if (t < 0) {
           if (this.dirty[base + w]) throw new Error(`${this.name}: invalid way ${w} of set ${set} is dirty`);
           continue;
         }
+        valid++;
         if ((t & this.setMask) !== set) throw new Error(`${this.name}: line ${t} in set ${set}`);
         for (let v = 0; v < w; v++) if (this.tags[base + v] === t) throw new Error(`${this.name}: line ${t} twice in set ${set}`);
       }
+      if (valid !== this.used[set]) throw new Error(`${this.name}: set ${set} counts ${this.used[set]} valid ways, holds ${valid}`);
     }
   }
 

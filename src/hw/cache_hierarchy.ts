@@ -3,10 +3,15 @@
 // level inclusive of the ones above it or not. Counts, per access kind
 // (instruction, data, page-walk), which level served it, and DRAM reads and
 // writes. Defaults: Intel Skylake client (docs/hardware.md).
+// Several cores: each has its own hierarchy object (private L1s and L2) and
+// the last levels may be CacheLevel instances shared by all of them
+// (opts.sharedLower, see cores.ts); an inclusive shared level then
+// back-invalidates every core's private copies.
 // Simplifications: one line size for all levels; a write-back that misses a
 // lower level allocates there without reading DRAM (whole-line write); an L1
 // victim is written back before the missing line is fetched; no prefetching
-// and no coherence traffic between cores.
+// and no coherence traffic between cores (a core's write does not invalidate
+// another core's private copy).
 //
 //   fetch / load / store / walk read
 //        |            |
@@ -73,21 +78,46 @@ export class CacheHierarchy {
   /** above[k]: the levels above lower level k (1-based), for back-invalidation. */
   private readonly above: CacheLevel[][];
 
-  constructor(config: CacheHierarchyConfig = SKYLAKE_CACHES) {
+  /**
+   * opts.sharedLower: existing levels to use as the last lower levels
+   * (shared with other cores' hierarchies) instead of building them from
+   * config; config still describes them.
+   */
+  constructor(config: CacheHierarchyConfig = SKYLAKE_CACHES, opts: { sharedLower?: CacheLevel[] } = {}) {
     const all = [config.l1i, config.l1d, ...config.lower];
     const line = config.l1d.lineBytes;
     for (const c of all) {
       if (c.lineBytes !== line) throw new Error(`${c.name}: line size ${c.lineBytes} differs from L1d's ${line} (one line size per hierarchy)`);
     }
+    const shared = opts.sharedLower ?? [];
+    if (shared.length > config.lower.length) throw new Error('more shared levels than lower levels');
     this.l1i = new CacheLevel(config.l1i);
     this.l1d = new CacheLevel(config.l1d);
-    this.lower = config.lower.map((c) => new CacheLevel(c));
+    const own = config.lower.length - shared.length;
+    this.lower = config.lower.map((c, i) => (i < own ? new CacheLevel(c) : shared[i - own]!));
     this.lineBytes = line;
     this.lineInv = 1 / line;
     this.levels = this.lower.length + 2;
     this.servedBy = new Float64Array(N_KINDS * this.levels);
     this.dataL1 = KIND_DATA * this.levels;
     this.above = [[], ...this.lower.map((_, i) => [this.l1i, this.l1d, ...this.lower.slice(0, i)])];
+  }
+
+  /**
+   * Makes the back-invalidations of shared inclusive levels reach every
+   * core: `cores` are all the hierarchies sharing this one's lower levels
+   * (this one included). Call once after building them all.
+   */
+  linkCores(cores: CacheHierarchy[]): void {
+    this.lower.forEach((level, i) => {
+      const above: CacheLevel[] = [];
+      for (const h of cores) {
+        const j = h.lower.indexOf(level);
+        if (j < 0) continue;
+        above.push(h.l1i, h.l1d, ...h.lower.slice(0, j));
+      }
+      if (above.length > 0) this.above[i + 1] = above;
+    });
   }
 
   /** A data load (isWrite false) or store of `size` >= 1 bytes at physical address `pa`. */
@@ -115,6 +145,24 @@ export class CacheHierarchy {
     const l1 = op === OP_FETCH ? this.l1i : this.l1d;
     if (l1.access(line, op === OP_STORE)) this.servedBy[op === OP_FETCH ? 0 : this.dataL1]++;
     else this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
+  }
+
+  /**
+   * The hit path of access(): an access within one line that hits L1 is
+   * counted and returns true; anything else returns false having changed
+   * nothing, and the caller calls access().
+   */
+  hit(pa: number, size: number, op: number): boolean {
+    const line = Math.floor(pa * this.lineInv);
+    if (Math.floor((pa + size - 1) * this.lineInv) !== line) return false;
+    if (op === OP_FETCH) {
+      if (!this.l1i.lookup(line, false)) return false;
+      this.servedBy[0]++; // KIND_INSTR, L1
+    } else {
+      if (!this.l1d.lookup(line, op === OP_STORE)) return false;
+      this.servedBy[this.dataL1]++;
+    }
+    return true;
   }
 
   private straddle(line: number, op: number): void {
@@ -196,6 +244,11 @@ export class CacheHierarchy {
     }
     const c = this.lower[k - 1];
     if (!c.access(line, true) && c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
+  }
+
+  /** Index into servedBy of L1 hits of a kind (KIND_INSTR, KIND_DATA). */
+  l1ServedIndex(kind: number): number {
+    return kind * this.levels;
   }
 
   /** Line accesses of `kind` served at each level (L1, lower..., DRAM). */

@@ -65,6 +65,25 @@ export interface TlbEntry {
   flags: number;
 }
 
+/**
+ * The arrays behind an array's one-compare hit path, for the MMU, which
+ * inlines that path (mmu.ts): a hit is key[m] === vpn * 32768 + codeKey +
+ * (asid or 4096) at m = (vpn & setMask) * ways + mru[vpn & setMask], with
+ * vpn = floor(va * inv); it counts counts[TLB_HITS] and changes nothing else.
+ */
+export interface TlbHitPath {
+  readonly key: Float64Array;
+  readonly pfn: Float64Array;
+  readonly flags: Uint8Array;
+  readonly offMask: Int32Array;
+  readonly mru: Int32Array;
+  readonly counts: Float64Array;
+  readonly setMask: number;
+  readonly ways: number;
+  readonly inv: number;
+  readonly codeKey: number;
+}
+
 /** A decoded valid entry, for tests and reports (not for hot paths). */
 export interface TlbEntryView {
   slot: number;
@@ -143,6 +162,11 @@ export class TlbArray {
 
   get entries(): number {
     return this.sets * this.ways;
+  }
+
+  /** The arrays of the hit path (see TlbHitPath). */
+  hitPath(): TlbHitPath {
+    return { key: this.key, pfn: this.pfn, flags: this.flags, offMask: this.offMask, mru: this.mru, counts: this.counts, setMask: this.setMask, ways: this.ways, inv: this.inv0, codeKey: this.codeKey0 };
   }
 
   /**

@@ -49,7 +49,10 @@ export const SKYLAKE_TLB: TlbHierarchyConfig = {
   seed: 1,
 };
 
-/** Counter indices into TlbHierarchy.counts (accesses are the first L1 arrays' probes). */
+/**
+ * Counter indices into TlbHierarchy.counts (accesses are the first L1 arrays'
+ * probes): translations that missed every L1 array of their kind.
+ */
 export const TLBH_D_L1_MISSES = 1;
 export const TLBH_I_L1_MISSES = 3;
 /** STLB hits after an L1 miss (data + instruction). */
@@ -121,8 +124,7 @@ export class TlbHierarchy {
       this.lastFlags = a.flagsOf(s);
       return a.physAddr(s, va);
     }
-    this.counts[isInstr ? 3 : 1]++; // TLBH_I_L1_MISSES : TLBH_D_L1_MISSES
-    return this.l1Miss(isInstr ? this.l1i : this.l1d, va, asid);
+    return this.l1Miss(isInstr, va, asid);
   }
 
   /**
@@ -130,7 +132,8 @@ export class TlbHierarchy {
    * refills the L1 on a hit. Per-array counters record each probe's outcome,
    * so a 2M hit also counts a miss in the 4K array, as in hardware.
    */
-  private l1Miss(l1: TlbArray[], va: number, asid: number): number {
+  private l1Miss(isInstr: boolean, va: number, asid: number): number {
+    const l1 = isInstr ? this.l1i : this.l1d;
     for (let i = 1; i < l1.length; i++) {
       const s = l1[i].probe(va, asid);
       if (s >= 0) {
@@ -138,6 +141,7 @@ export class TlbHierarchy {
         return l1[i].physAddr(s, va);
       }
     }
+    this.counts[isInstr ? TLBH_I_L1_MISSES : TLBH_D_L1_MISSES]++;
     for (const arr of this.stlb) {
       const s = arr.probe(va, asid);
       if (s >= 0) {

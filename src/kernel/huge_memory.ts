@@ -6,7 +6,7 @@
 // An anonymous PMD mapping has a PTE table "deposited" with it, allocated at
 // fault time and counted in VmPTE, so that a later split never has to
 // allocate. Deposits are kept in Kernel.deposits, keyed by PMD entry.
-import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
+import { HPAGE_PMD_NR, PMD_SHIFT, PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_PSE, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
 import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from './fault.js';
@@ -211,7 +211,8 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   // Find the address the PMD maps (the entry does not say) for the range flush.
   for (let a = roundDown(vma.start, PMD_SIZE); a < vma.end; a += PMD_SIZE) {
     if (pmdLookup(k, mm, a) === pmdE) {
-      k.tlb.flushRange(mm, a, a + PMD_SIZE, false);
+      // pmdp_invalidate(): flush_pmd_tlb_range(), one invalidation of the 2 MiB entry.
+      k.tlb.flushRange(mm, a, a + PMD_SIZE, false, PMD_SHIFT);
       break;
     }
   }

@@ -42,6 +42,7 @@ import {
   VM_DONTEXPAND,
   VM_MIXEDMAP,
 } from './vm_flags.js';
+import { MmuGather } from './tlbflush.js';
 import { VM } from './vmstat.js';
 import { vmaModifyFlags } from './vma.js';
 import { truncateRange } from './truncate.js';
@@ -93,7 +94,7 @@ function mappedShared(k: Kernel, head: number): boolean {
  * Splits huge PMDs in [start, end): whole ones are handed to `whole`
  * (which may keep them), partial ones are split so PTE walks see the pages.
  */
-function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: (pmdE: number, head: number) => boolean): void {
+function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: (pmdE: number, head: number, addr: number) => boolean): void {
   const pt = k.pt;
   for (let a = roundDown(start, PMD_SIZE); a < end; a += PMD_SIZE) {
     const pmdE = pmdLookup(k, vma.mm, Math.max(a, start));
@@ -101,7 +102,7 @@ function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: 
     if (pt.flags[pmdE]! & PTE_SPECIAL) continue;
     const head = pt.val[pmdE]!;
     const covered = a >= start && a + PMD_SIZE <= end;
-    if (covered && whole(pmdE, head)) continue;
+    if (covered && whole(pmdE, head, a)) continue;
     if (!covered && !mappedShared(k, head) && k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
     else splitHugePmd(k, vma, pmdE);
   }
@@ -116,14 +117,17 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   if (vma.kind !== 'anon') return -EINVAL;
   const p = k.pages;
   const pt = k.pt;
-  handleHugePmds(k, vma, start, end, (pmdE, head) => {
+  // Entries that lose Accessed or Dirty are flushed, or a cached dirty translation would write unseen.
+  const tlb = new MmuGather(k, vma.mm);
+  handleHugePmds(k, vma, start, end, (pmdE, head, addr) => {
     if (mappedShared(k, head)) return true;
     p.flags[head] &= ~PG_dirty;
     pt.flags[pmdE] = pt.flags[pmdE]! & ~(PTE_ACCESSED | PTE_DIRTY);
+    tlb.flushPmdRange(addr);
     markLazyfree(k, head);
     return true;
   });
-  forEachPresentPte(k, vma, start, end, (e) => {
+  forEachPresentPte(k, vma, start, end, (e, addr) => {
     const pfn = vmNormalPage(k, e);
     if (pfn < 0) return;
     const head = p.folioOf(pfn);
@@ -135,9 +139,11 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
     }
     if (p.flags[pfn]! & PG_swapcache) return;
     p.flags[pfn] &= ~PG_dirty;
+    if (pt.flags[e]! & (PTE_ACCESSED | PTE_DIRTY)) tlb.flushPteRange(addr);
     pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
     markLazyfree(k, pfn);
   });
+  tlb.finish();
   return 0;
 }
 
@@ -147,20 +153,25 @@ function madviseCold(k: Kernel, vma: Vma, start: number, end: number): number {
   lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
-  handleHugePmds(k, vma, start, end, (pmdE, head) => {
+  // madvise_cold_or_pageout_pte_range(): old entries are flushed (tlb_remove_tlb_entry).
+  const tlb = new MmuGather(k, vma.mm);
+  handleHugePmds(k, vma, start, end, (pmdE, head, addr) => {
     if (mappedShared(k, head)) return true;
+    if (pt.flags[pmdE]! & PTE_ACCESSED) tlb.flushPmdRange(addr);
     pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
     deactivate(k, head);
     return true;
   });
-  forEachPresentPte(k, vma, start, end, (e) => {
+  forEachPresentPte(k, vma, start, end, (e, addr) => {
     const pfn = vmNormalPage(k, e);
     if (pfn < 0) return;
     const head = p.folioOf(pfn);
     if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
+    if (pt.flags[e]! & PTE_ACCESSED) tlb.flushPteRange(addr);
     pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
     deactivate(k, head);
   });
+  tlb.finish();
   return 0;
 }
 
@@ -224,6 +235,8 @@ function tryToUnmap(k: Kernel, head: number): boolean {
       vma.mm.rss[mmCounter(k, head)]!--;
       removeRmapPte(k, head + i);
       pt.clearEntry(e);
+      // try_to_unmap_one(): ptep_clear_flush().
+      k.tlb.flushPage(vma.mm, a);
       folioPut(k, head);
     });
   }
@@ -361,6 +374,9 @@ function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): numbe
       result = -ENOMEM;
       continue;
     }
+    // pmdp_collapse_flush(): the PMD leaves the page tables and its range is flushed
+    // (flush_tlb_range, 4 KiB stride) before the PTEs are copied.
+    k.tlb.flushRange(mm, a, a + PMD_SIZE, false);
     // Copy (zero for holes and zero-page PTEs), then replace the PTE table by one PMD.
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
       const e = table * ENTRIES + i;

@@ -37,6 +37,7 @@ import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHAR
 import { copyHugetlbPageRange, hugetlbFault, unmapHugepageRange } from './hugetlb.js';
 import { VM } from './vmstat.js';
 import { doSwapPage, freeSwapAndCache, shmemSwapin, copySwapPte } from './swap.js';
+import { MmuGather } from './tlbflush.js';
 
 /** is_cow_mapping(): private and possibly writable. */
 export function isCowMapping(flags: number): boolean {
@@ -586,9 +587,11 @@ export const ACCESS_OOM = 3;
  * inside the range are split first. With `reclaimPt` (MADV_DONTNEED under
  * CONFIG_PT_RECLAIM) a PTE table left empty over a whole PMD range is freed.
  */
-export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, reclaimPt = false): void {
+export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, reclaimPt = false, gather?: MmuGather): void {
+  // hugetlb pages are unmapped, and flushed, by hugetlb.ts.
   if (vma.flags & VM_HUGETLB) return unmapHugepageRange(k, vma, start, end);
   const mm = vma.mm;
+  const tlb = gather ?? new MmuGather(k, mm);
   const pt = k.pt;
   const p = k.pages;
   mm.updateHiwaterRss();
@@ -602,6 +605,7 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
     if (pmdHuge(k, pmdE)) {
       if (next - a === PMD_SIZE) {
         zapHugePmd(k, vma, pmdE);
+        tlb.flushPmdRange(a);
         a = next;
         continue;
       }
@@ -613,6 +617,7 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
       const f = pt.flags[e]!;
       if (f === 0 && pt.val[e] === 0) continue;
       if (ptePresent(f)) {
+        tlb.flushPteRange(b);
         const pfn = vmNormalPage(k, e);
         if (pfn !== NO_PFN) {
           const head = p.folioOf(pfn);
@@ -636,11 +641,13 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
     if (reclaimPt && next - a === PMD_SIZE && pt.tableUsed[table] === 0) {
       pt.clearEntry(pmdE);
       freeTable(k, mm, table);
+      tlb.freePteTable(a);
     }
     a = next;
   }
-  // tlb_finish_mmu(): one ranged flush for everything unmapped.
-  k.tlb.flushRange(mm, start, end, reclaimPt);
+  // tlb_end_vma(), and tlb_finish_mmu() when the caller did not gather.
+  tlb.endVma();
+  if (!gather) tlb.finish();
 }
 
 /**

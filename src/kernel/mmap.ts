@@ -13,6 +13,7 @@ import { Vma, type Mm, type VmaKind } from './mm_types.js';
 import { freePgtables } from './pgtable.js';
 import { HPAGE_SIZE, hugetlbEvictInode, hugetlbMmapLen, hugetlbReservePages, hugetlbSplitOk, hugetlbVmaClose } from './hugetlb.js';
 import type { Task } from './task.js';
+import { MmuGather } from './tlbflush.js';
 import { vmEnoughMemory, vmUnacctMemory, OVERCOMMIT_NEVER } from './util.js';
 import {
   VM_ACCOUNT,
@@ -269,17 +270,21 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number 
  * ceiling), and removes them with their accounting
  * (vms_clear_ptes + vms_complete_munmap_vmas).
  */
-export function removeVmas(k: Kernel, mm: Mm, vmas: Vma[], floor: number, ceiling: number): void {
+export function removeVmas(k: Kernel, mm: Mm, vmas: Vma[], floor: number, ceiling: number, fullmm = false): void {
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
-  for (const v of vmas) zapPageRange(k, v, v.start, v.end);
+  // unmap_region(): one mmu_gather for the pages and the page tables, flushed before anything is reused.
+  const tlb = new MmuGather(k, mm, fullmm);
+  for (const v of vmas) zapPageRange(k, v, v.start, v.end, false, tlb);
   freePgtables(
     k,
     mm,
     vmas.map((v) => [v.start, v.end]),
     floor,
     ceiling,
+    tlb,
   );
+  tlb.finish();
   let accounted = 0;
   for (const v of vmas) {
     const n = v.nrPages;
@@ -318,5 +323,5 @@ export function maybeEvictInode(k: Kernel, inode: Inode): void {
 /** exit_mmap(): unmaps everything, frees all page tables and the PGD. */
 export function exitMmap(k: Kernel, mm: Mm): void {
   const vmas = [...mm.vmas];
-  if (vmas.length) removeVmas(k, mm, vmas, 0, 0);
+  if (vmas.length) removeVmas(k, mm, vmas, 0, 0, true);
 }

@@ -3,7 +3,7 @@
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { hugetlbChangeProtection } from './hugetlb.js';
 import { ENTRIES } from '../hw/page_table.js';
-import { PTE_ACCESSED, PTE_DIRTY, PTE_PCD, PTE_PSE, PTE_PWT, PTE_RW, PTE_SOFT_DIRTY, PTE_SPECIAL, PTE_UFFD_WP } from '../hw/pte.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_GLOBAL, PTE_NX, PTE_PCD, PTE_PRESENT, PTE_PSE, PTE_PWT, PTE_RW, PTE_SOFT_DIRTY, PTE_SPECIAL, PTE_UFFD_WP, PTE_USER } from '../hw/pte.js';
 import { EACCES, EINVAL, ENOMEM } from './errno.js';
 import { populateVmaPageRange } from './gup.js';
 import { splitHugePmd } from './huge_memory.js';
@@ -14,6 +14,7 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE, protToVmFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
 import type { Task } from './task.js';
+import { MmuGather } from './tlbflush.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
 import {
   VM_ACCESS_FLAGS,
@@ -25,6 +26,9 @@ import {
   VM_WRITE,
 } from './vm_flags.js';
 import { vmStatAccount, vmaModifyFlags, vmaSetPageProt, wantsWritenotify } from './vma.js';
+
+/** Bits whose change in either direction needs a TLB flush (x86 pte_flags_need_flush flush_on_change). */
+const FLUSH_ON_CHANGE = PTE_RW | PTE_USER | PTE_PWT | PTE_PCD | PTE_PSE | PTE_GLOBAL | PTE_NX;
 
 /** Bits pte_modify() keeps from the old entry (_PAGE_CHG_MASK, minus the PFN kept in `val`). */
 const CHG_MASK = PTE_PCD | PTE_PWT | PTE_SPECIAL | PTE_ACCESSED | PTE_DIRTY | PTE_SOFT_DIRTY | PTE_UFFD_WP;
@@ -52,8 +56,22 @@ function canChangeWritable(k: Kernel, vma: Vma, e: number, f: number): boolean {
   return (f & PTE_DIRTY) !== 0;
 }
 
-/** change_protection(): rewrites the present entries of [start, end) with the VMA's new protection. */
-export function changeProtection(k: Kernel, vma: Vma, start: number, end: number): void {
+/**
+ * x86 pte_needs_flush() for a present old entry (the PFN does not change
+ * here): a flush is needed if a permission, caching, size or global bit
+ * changed, or if Present or Dirty was cleared; Accessed is ignored.
+ */
+function pteNeedsFlush(oldFlags: number, newFlags: number): boolean {
+  if (!(oldFlags & PTE_PRESENT)) return false;
+  const diff = oldFlags ^ newFlags;
+  return (diff & oldFlags & (PTE_PRESENT | PTE_DIRTY)) !== 0 || (diff & FLUSH_ON_CHANGE) !== 0;
+}
+
+/**
+ * change_protection(): rewrites the present entries of [start, end) with the
+ * VMA's new protection, telling `tlb` (if given) which entries need a flush.
+ */
+export function changeProtection(k: Kernel, vma: Vma, start: number, end: number, tlb: MmuGather | null = null): void {
   if (vma.flags & VM_HUGETLB) return hugetlbChangeProtection(k, vma, start, end);
   const pt = k.pt;
   const prot = vma.pageProt;
@@ -76,6 +94,7 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
           if (k.pages.flags[head]! & PG_anon_exclusive) nf |= PTE_RW;
         }
         pt.flags[pmdE] = nf;
+        if (pteNeedsFlush(f, nf)) tlb?.flushPmdRange(a); // huge_pmd_needs_flush()
         a = next;
         continue;
       }
@@ -88,6 +107,7 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
       let nf = (f & CHG_MASK) | prot;
       if (tryWritable && !(nf & PTE_RW) && canChangeWritable(k, vma, e, nf)) nf |= PTE_RW;
       pt.flags[e] = nf;
+      if (pteNeedsFlush(f, nf)) tlb?.flushPteRange(b);
     }
     a = next;
   }
@@ -120,8 +140,10 @@ function mprotectFixup(k: Kernel, task: Task, vma: Vma, start: number, end: numb
   }
   v.flags = newFlags;
   vmaSetPageProt(v);
-  changeProtection(k, v, start, end);
-  k.tlb.flushRange(mm, start, end, false);
+  // change_protection_range() flushes what changed at the end of the VMA (tlb_end_vma).
+  const tlb = new MmuGather(k, mm);
+  changeProtection(k, v, start, end, tlb);
+  tlb.finish();
   if (old & VM_ACCOUNT && !(newFlags & VM_ACCOUNT)) vmUnacctMemory(k, nrpages);
   if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED)) === VM_LOCKED && newFlags & VM_WRITE) populateVmaPageRange(k, task, v, start, end);
   vmStatAccount(mm, old, -nrpages);

@@ -6,7 +6,7 @@
 // Moving hands page-table pages over whole where it can: a PMD table when a
 // whole 1 GiB-aligned PUD range moves, a PTE table when a whole 2 MiB range
 // moves; otherwise PTEs move one by one into new tables.
-import { PMD_SIZE, PUD_SIZE, roundUp } from '../hw/addr.js';
+import { PMD_SHIFT, PMD_SIZE, PUD_SIZE, roundUp } from '../hw/addr.js';
 import { ENTRIES, pgdIndex, pmdIndex, pudIndex } from '../hw/page_table.js';
 import { PTE_PRESENT, PTE_PSE } from '../hw/pte.js';
 import { EFAULT, EINVAL, ENOMEM } from './errno.js';
@@ -76,6 +76,7 @@ function movePageTables(k: Kernel, vma: Vma, oldAddr: number, newAddr: number, l
       const table = pt.val[op]!;
       pt.clearEntry(op);
       pt.set(Math.floor(np / ENTRIES), np % ENTRIES, TABLE_ENTRY, table);
+      k.tlb.flushRange(mm, oldAddr, oldAddr + PUD_SIZE, false);
       continue;
     }
     extent = getExtent(PMD_SIZE, oldAddr, oldEnd, newAddr);
@@ -92,6 +93,8 @@ function movePageTables(k: Kernel, vma: Vma, oldAddr: number, newAddr: number, l
           k.deposits.set(npmd, dep);
         }
         pt.clearEntry(opmd);
+        // move_huge_pmd(): flush_pmd_tlb_range() of the old address.
+        k.tlb.flushRange(mm, oldAddr, oldAddr + PMD_SIZE, false, PMD_SHIFT);
         continue;
       }
       splitHugePmd(k, vma, opmd);
@@ -100,20 +103,25 @@ function movePageTables(k: Kernel, vma: Vma, oldAddr: number, newAddr: number, l
       const table = pt.val[opmd]!;
       pt.clearEntry(opmd);
       pt.set(Math.floor(npmd / ENTRIES), npmd % ENTRIES, TABLE_ENTRY, table);
+      k.tlb.flushRange(mm, oldAddr, oldAddr + PMD_SIZE, false);
       continue;
     }
     if (pmdNone(k, opmd)) continue;
     const newTable = pteAlloc(k, mm, npmd);
     if (newTable < 0) break;
     const oldTable = pt.val[opmd]!;
+    let forceFlush = false;
     for (let b = 0; b < extent; b += 4096) {
       const os = (Math.floor((oldAddr + b) / 4096) & 511) + oldTable * ENTRIES;
       const f = pt.flags[os]!;
       const v = pt.val[os]!;
       if (f === 0 && v === 0) continue;
+      if (f & PTE_PRESENT) forceFlush = true;
       pt.clearEntry(os);
       pt.set(newTable, Math.floor((newAddr + b) / 4096) & 511, f, v);
     }
+    // move_ptes(): the old range is flushed if a present PTE moved.
+    if (forceFlush) k.tlb.flushRange(mm, oldAddr, oldAddr + extent, false);
   }
 }
 

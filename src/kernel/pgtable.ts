@@ -29,6 +29,7 @@ import type { Mm } from './mm_types.js';
 import { NO_PFN, PG_table } from './page.js';
 import { allocPages } from './folio.js';
 import { taskMemcg, tryCharge, unchargeKmem } from './memcontrol.js';
+import type { MmuGather } from './tlbflush.js';
 import { VM } from './vmstat.js';
 
 /** Upper-level entries are present, writable, user, accessed and dirty (_PAGE_TABLE). */
@@ -256,7 +257,7 @@ function endAbove(end: number, ceiling: number): boolean {
  * Example: unmapping page 0 of a 3-page mapping frees nothing, since the
  * remaining pages share the PTE table.
  */
-export function freePgdRange(k: Kernel, mm: Mm, addr: number, end: number, floor: number, ceiling: number): void {
+export function freePgdRange(k: Kernel, mm: Mm, addr: number, end: number, floor: number, ceiling: number, tlb: MmuGather | null = null): void {
   addr = roundDown(addr, PMD_SIZE);
   if (addr < floor) addr += PMD_SIZE;
   if (ceiling !== 0) {
@@ -269,19 +270,19 @@ export function freePgdRange(k: Kernel, mm: Mm, addr: number, end: number, floor
   for (let a = addr; a < end; ) {
     const next = Math.min(roundDown(a, PGDIR_SIZE) + PGDIR_SIZE, end);
     const pgdE = mm.pgd * ENTRIES + pgdIndex(a / 4096);
-    if (pt.flags[pgdE]! & PTE_PRESENT) freePudRange(k, mm, pgdE, a, next, floor, ceiling);
+    if (pt.flags[pgdE]! & PTE_PRESENT) freePudRange(k, mm, pgdE, a, next, floor, ceiling, tlb);
     a = next;
   }
 }
 
-function freePudRange(k: Kernel, mm: Mm, pgdE: number, addr: number, end: number, floor: number, ceiling: number): void {
+function freePudRange(k: Kernel, mm: Mm, pgdE: number, addr: number, end: number, floor: number, ceiling: number, tlb: MmuGather | null): void {
   const pt = k.pt;
   const pud = pt.val[pgdE]!;
   const start = addr;
   for (let a = addr; a < end; ) {
     const next = Math.min(roundDown(a, PUD_SIZE) + PUD_SIZE, end);
     const e = pud * ENTRIES + pudIndex(a / 4096);
-    if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) freePmdRange(k, mm, e, a, next, floor, ceiling);
+    if (pt.flags[e]! & PTE_PRESENT && !(pt.flags[e]! & PTE_PSE)) freePmdRange(k, mm, e, a, next, floor, ceiling, tlb);
     a = next;
   }
   // PAE: pool PGD + PUD are together the 4-entry PDPT, which lives as long
@@ -293,9 +294,10 @@ function freePudRange(k: Kernel, mm: Mm, pgdE: number, addr: number, end: number
   if (endAbove(end, ceiling === 0 ? 0 : roundDown(ceiling, PGDIR_SIZE))) return;
   pt.clearEntry(pgdE);
   freeTable(k, mm, pud);
+  tlb?.freePudTable(s);
 }
 
-function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number, floor: number, ceiling: number): void {
+function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number, floor: number, ceiling: number, tlb: MmuGather | null): void {
   const pt = k.pt;
   const pmd = pt.val[pudE]!;
   const start = addr;
@@ -306,6 +308,7 @@ function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number
       const pte = pt.val[e]!;
       pt.clearEntry(e);
       freeTable(k, mm, pte);
+      tlb?.freePteTable(roundDown(a, PMD_SIZE));
     }
     a = next;
   }
@@ -315,6 +318,7 @@ function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number
   if (endAbove(end, ceiling === 0 ? 0 : roundDown(ceiling, PUD_SIZE))) return;
   pt.clearEntry(pudE);
   freeTable(k, mm, pmd);
+  tlb?.freePmdTable(s);
 }
 
 /**
@@ -323,7 +327,7 @@ function freePmdRange(k: Kernel, mm: Mm, pudE: number, addr: number, end: number
  * free_pgd_range() call as the kernel does. floor/ceiling: the end of the
  * VMA below and the start of the VMA above (0 = none).
  */
-export function freePgtables(k: Kernel, mm: Mm, ranges: Array<[number, number]>, floor: number, ceiling: number): void {
+export function freePgtables(k: Kernel, mm: Mm, ranges: Array<[number, number]>, floor: number, ceiling: number, tlb: MmuGather | null = null): void {
   let i = 0;
   while (i < ranges.length) {
     const addr = ranges[i]![0];
@@ -333,7 +337,7 @@ export function freePgtables(k: Kernel, mm: Mm, ranges: Array<[number, number]>,
       end = ranges[i]![1];
     }
     const next = ranges[i + 1];
-    freePgdRange(k, mm, addr, end, floor, next ? next[0] : ceiling);
+    freePgdRange(k, mm, addr, end, floor, next ? next[0] : ceiling, tlb);
     i++;
   }
 }

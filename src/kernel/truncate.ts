@@ -15,6 +15,7 @@ import type { Vma } from './mm_types.js';
 import { PG_anon } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
 import { removeRmapPte } from './rmap.js';
+import { MmuGather } from './tlbflush.js';
 
 /**
  * Unmaps file pages [first, last] from one VMA; with `evenCows` also the
@@ -29,6 +30,7 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
   const e = Math.min(vma.end, vma.start + (last + 1 - vma.pgoff) * 4096);
   if (s >= e) return;
   mm.updateHiwaterRss();
+  const tlb = new MmuGather(k, mm);
   for (let a = s; a < e; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, e);
     const pmdE = pmdLookup(k, mm, a);
@@ -48,7 +50,10 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
       if (!ptePresent(f)) continue;
       const pfn = vmNormalPage(k, ent);
       if (pfn < 0) {
-        if (f & PTE_SPECIAL) pt.clearEntry(ent);
+        if (f & PTE_SPECIAL) {
+          pt.clearEntry(ent);
+          tlb.flushPteRange(b);
+        }
         continue;
       }
       const head = p.folioOf(pfn);
@@ -61,10 +66,13 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
       mm.rss[mmCounter(k, head)]!--;
       removeRmapPte(k, pfn);
       pt.clearEntry(ent);
+      tlb.flushPteRange(b);
       folioPut(k, head);
     }
     a = next;
   }
+  // zap_page_range_single(): tlb_finish_mmu() flushes what was cleared.
+  tlb.finish();
 }
 
 /** unmap_mapping_range(): unmaps file pages [first, last] from every VMA of the file. */

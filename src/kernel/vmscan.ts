@@ -194,6 +194,8 @@ export function tryToUnmap(k: Kernel, head: number): boolean {
         mm.rss[MM_ANONPAGES]!--;
         removeRmapPte(k, pfn);
         pt.clearEntry(e);
+        // try_to_unmap_one(): the lazyfree PTE goes with a flush too.
+        k.tlb.flushPage(mm, addr);
         folioPut(k, head);
         return;
       }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ReplayReport } from '../../src/cli/replay_report.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const mmsim = (...args: string[]) =>
@@ -54,15 +55,47 @@ describe('cli/trace_replay', () => {
     assert.equal(r.stderr, 'mmsim: no/such/file.lackey: cannot read (ENOENT)\n');
   });
 
-  it('replays through the TLBs and caches without --cachegrind', () => {
+  it('replays through the whole model without --cachegrind (a lackey trace: mappings made up as needed)', () => {
     const r = mmsim('trace', 'fixtures/cachegrind/unaligned.lackey.gz', '--json');
     assert.equal(r.status, 0, r.stderr);
-    const rep = JSON.parse(r.stdout) as { references: Record<string, number>; tlb: { iAccesses: number }; cost: { amat: number } };
+    const rep = JSON.parse(r.stdout) as ReplayReport;
     const c = fx.runs[0].counts;
-    assert.equal(rep.tlb.iAccesses, c.Ir);
-    assert.equal(rep.references.I, c.Ir);
-    assert.equal(rep.references.L + rep.references.M, c.Dr);
-    assert.equal(rep.references.S, c.Dw);
-    assert.ok(rep.cost.amat >= 4);
+    const p = rep.processes[0]!;
+    // The references are cachegrind's events: I = Ir, L + M = Dr, S = Dw.
+    assert.equal(p.references.I, c.Ir);
+    assert.equal(p.references.L + p.references.M, c.Dr);
+    assert.equal(p.references.S, c.Dw);
+    // Every fetch translates once, or twice when it straddles two pages.
+    assert.ok(rep.total.tlb.iAccesses >= c.Ir && rep.total.tlb.iAccesses < c.Ir * 1.01);
+    assert.ok(p.synthesized > 0 && p.minflt > 0 && p.signals === 0);
+    assert.ok(rep.total.amat >= 4);
+  });
+
+  it('prints the table with TLB arrays, walks, caches and AMAT', () => {
+    const r = mmsim('trace', 'fixtures/cachegrind/unaligned.lackey.gz');
+    assert.equal(r.status, 0, r.stderr);
+    for (const re of [/^ {2}L1 dTLB 4k /m, /^ {2}STLB 4k\+2m /m, /^walks +\S+ entry reads/m, /^ {2}L1d /m, /^ {2}LLC /m, /^TLB flushes /m, /^AMAT +[\d.]+ cycles per access/m]) assert.match(r.stdout, re);
+  });
+
+  it('interleaves several recorded programs on several CPUs (mmsim traces with their maps)', () => {
+    const f = 'fixtures/record/mapper.mmsim.gz';
+    const r = mmsim('trace', f, f, f, '--cpus', '2', '--quantum', '5000', '--no-pcid', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as ReplayReport;
+    assert.deepEqual(rep.machine, { cpus: 2, pcid: false, thp: 'madvise', quantum: 5000 });
+    assert.equal(rep.processes.length, 3);
+    assert.ok(rep.processes.every((p) => p.signals === 0 && p.failedEvents === 0 && p.name === 'mapper'));
+    // Three processes, two CPUs: processes move between CPUs, and without PCID every switch flushes.
+    const cpus = rep.hardware.cpus.map((c) => c.tlbManagement);
+    assert.ok(cpus.every((c) => c.mmSwitches! > 2 && c.switchNoFlush === 0));
+  });
+
+  it('refuses a trace without access kinds, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-'));
+    const f = join(dir, 'pages.txt');
+    writeFileSync(f, '1\n2\n3\n');
+    const r = mmsim('trace', f);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `mmsim: ${f}: a text trace has no access kinds and sizes; replay takes a lackey trace or an mmsim trace from mmsim record\n`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SKYLAKE_TLB, TlbHierarchy, type TlbHierarchyConfig } from '../../src/hw/tlb_hierarchy.js';
-import { TLB_DIRTY, TLB_GLOBAL, TLB_WRITE, type TlbEntry } from '../../src/hw/tlb.js';
+import { TLB_DIRTY, TLB_GLOBAL, TLB_MISSES, TLB_WRITE, type TlbEntry } from '../../src/hw/tlb.js';
 
 const e4k = (pfn: number, flags = TLB_WRITE): TlbEntry => ({ pageShift: 12, pfn, flags });
 
@@ -53,6 +53,9 @@ describe('hw/tlb_hierarchy', () => {
     // Instruction fetches: Skylake's iTLB has no 1G array, so they go to the STLB.
     assert.equal(h.translateInstr(0x80_0000_0010, 1), 0x4000_0010);
     assert.equal(h.stats().stlbHits, 1);
+    // Both data translations hit an L1 array (2M, 1G): no L1 miss, though the 4K array missed twice.
+    assert.deepEqual([h.stats().dL1Misses, h.l1d[0]!.counts[TLB_MISSES]], [0, 2]);
+    assert.equal(h.stats().iL1Misses, 1);
   });
 
   it('drops a page everywhere on invlpg and non-global entries on a full flush that keeps globals', () => {

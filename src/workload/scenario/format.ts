@@ -116,6 +116,13 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     case 'mremap':
       if (rec.kind !== 'ret') bad();
       return [`${op.text} -> ${(rec as { value: string }).value}`];
+    case 'tlbstat':
+    case 'cachestat': {
+      if (rec.kind !== 'hwstat') bad();
+      const r = rec as Extract<OpRecord, { kind: 'hwstat' }>;
+      return [[`${op.label} cpu=${op.cpu}`, ...r.fields.map(([k, v]) => `${k}=${v}`)].join(' ')];
+    }
+    case 'access':
     case 'touch':
       if (rec.kind === 'none') return [];
       if (rec.kind !== 'signal') bad();

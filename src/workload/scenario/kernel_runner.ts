@@ -253,6 +253,10 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
       return op.op;
     case 'sleep':
       return `sleep ${op.ms}`;
+    case 'access':
+    case 'tlbstat':
+    case 'cachestat':
+      throw new KernelRunnerError(`line ${op.line}: ${op.op} runs on the simulated hardware only; the real-kernel runner does not run it`);
   }
 }
 

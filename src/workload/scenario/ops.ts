@@ -110,7 +110,23 @@ export type Op = OpBase &
     | { op: 'events'; label: string }
     | { op: 'sleep'; ms: number }
     | { op: 'zoneinfo'; label: string }
+    | {
+        op: 'access';
+        name: string;
+        first: number;
+        count: number;
+        kind: 'read' | 'write' | 'fetch';
+        strideBytes: number;
+        repeat: number;
+        random: boolean;
+        seed: number;
+        cpu: number;
+      }
+    | { op: 'tlbstat' | 'cachestat'; label: string; cpu: number }
   );
+
+/** The simulator-only operations that run on the simulated hardware (docs/scenario-format.md). */
+export const HARDWARE_OPS: ReadonlySet<string> = new Set(['access', 'tlbstat', 'cachestat']);
 
 export type OpName = Op['op'];
 

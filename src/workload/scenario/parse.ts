@@ -199,6 +199,9 @@ const USAGE: Record<string, string> = {
   events: 'events LABEL',
   sleep: 'sleep MS',
   zoneinfo: 'zoneinfo LABEL',
+  access: 'access NAME FIRST COUNT read|write|fetch [stride=BYTES] [repeat=N] [order=seq|random] [seed=S] [cpu=C]',
+  tlbstat: 'tlbstat LABEL [cpu=C]',
+  cachestat: 'cachestat LABEL [cpu=C]',
 };
 
 export interface ParseOptions {
@@ -530,6 +533,56 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         if (!/^\d+$/.test(args[0]!)) fail(`sleep: expected milliseconds, got '${args[0]}'`);
         ops.push({ ...base, op: 'sleep', ms: Number(args[0]) });
         break;
+      case 'access': {
+        // Extension (simulator only): accesses through the simulated TLBs and caches.
+        if (args.length < 4) count(4, 9);
+        const kind = args[3]!;
+        if (kind !== 'read' && kind !== 'write' && kind !== 'fetch') fail(`access: expected read, write or fetch, got '${kind}'`);
+        const opt = { stride: 4096, repeat: 1, random: false, seed: 1, cpu: 0 };
+        for (const o of args.slice(4)) {
+          const m = /^(stride|repeat|order|seed|cpu)=(.+)$/.exec(o);
+          if (!m) fail(`access: unknown option '${o}'`);
+          const [, key, val] = m as unknown as [string, string, string];
+          if (key === 'order') {
+            if (val !== 'seq' && val !== 'random') fail(`access: order must be seq or random, got '${val}'`);
+            opt.random = val === 'random';
+            continue;
+          }
+          if (!/^\d+$/.test(val)) fail(`access: ${key} must be a whole number, got '${val}'`);
+          const n = Number(val);
+          if (key === 'stride' && (n < 1 || n > 1 << 30)) fail('access: stride must be 1 to 1073741824 bytes');
+          if (key === 'repeat' && n < 1) fail('access: repeat must be at least 1');
+          if (key === 'cpu' && n >= machine.cpus) fail(`access: cpu ${n} does not exist (the machine has ${machine.cpus})`);
+          opt[key as 'stride' | 'repeat' | 'seed' | 'cpu'] = n;
+        }
+        ops.push({
+          ...base,
+          op: 'access',
+          name: mapping(args[0]!),
+          first: pages(args[1]!, 'FIRST'),
+          count: pages(args[2]!, 'COUNT'),
+          kind: kind as 'read' | 'write' | 'fetch',
+          strideBytes: opt.stride,
+          repeat: opt.repeat,
+          random: opt.random,
+          seed: opt.seed,
+          cpu: opt.cpu,
+        });
+        break;
+      }
+      case 'tlbstat':
+      case 'cachestat': {
+        count(1, 2);
+        let cpu = 0;
+        if (args[1] !== undefined) {
+          const m = /^cpu=(\d+)$/.exec(args[1]);
+          if (!m) fail(`${op}: expected cpu=C, got '${args[1]}'`);
+          cpu = Number(m![1]);
+          if (cpu >= machine.cpus) fail(`${op}: cpu ${cpu} does not exist (the machine has ${machine.cpus})`);
+        }
+        ops.push({ ...base, op, label: args[0]!, cpu });
+        break;
+      }
       case 'exec': {
         // Extension (simulator only): replace the process image; its mappings are gone.
         let path = '/usr/bin/app';

@@ -49,7 +49,9 @@ export type OpRecord =
   /** events: scenario processes killed by the OOM killer since the last events. */
   | { kind: 'events'; killed: string[] }
   /** zoneinfo (simulator only): each zone's state, page tables and kmaps so far. */
-  | { kind: 'zoneinfo'; zones: ZoneState[]; pagetablesKb: number; kmaps: number };
+  | { kind: 'zoneinfo'; zones: ZoneState[]; pagetablesKb: number; kmaps: number }
+  /** tlbstat, cachestat (simulator only): named counters, in order. */
+  | { kind: 'hwstat'; fields: Array<[string, string]> };
 
 /** One zone of a zoneinfo record, in kB. */
 export interface ZoneState {

@@ -37,7 +37,11 @@ import type { Task } from '../../kernel/task.js';
 import { procPidSmapsRecords } from '../../report/proc_pid_smaps.js';
 import { procPidStatus } from '../../report/proc_pid_status.js';
 import { pagemapCode } from '../../report/proc_pid_pagemap.js';
-import type { Op, Prot } from './ops.js';
+import { HARDWARE_OPS, type Op, type Prot } from './ops.js';
+import { System } from '../../machine/system.js';
+import { OP_FETCH, OP_LOAD, OP_STORE } from '../../hw/cache_hierarchy.js';
+import { Prng } from '../../hw/prng.js';
+import { ACCESS_OOM } from '../../kernel/memory.js';
 import type { Program } from './parse.js';
 import type { MappingPlace, OpRecord, RunRecords } from './records.js';
 import { kmapCount } from '../../kernel/highmem.js';
@@ -77,6 +81,10 @@ export class SimRun {
   readonly records: RunRecords = [];
   /** Called after each operation with its index (for `mmsim proc --at`). */
   onStep: ((index: number) => boolean) | null = null;
+  /** The simulated CPUs, when the scenario uses the hardware operations (access, tlbstat, cachestat). */
+  readonly hw: System | null;
+  /** Counters at the previous tlbstat / cachestat, per CPU. */
+  private readonly lastStat = new Map<string, number[]>();
 
   /** First slot and slot alignment of this machine. */
   private readonly slotBase: number;
@@ -92,6 +100,19 @@ export class SimRun {
     main.oomScoreAdj = -1000;
     this.procs = program.procs.map(() => null);
     this.procs[0] = { task: main, maps: new Map(), nextSlot: this.slotBase, baseline: procPidStatus(this.kernel, main) };
+    this.hw = program.ops.some((op) => HARDWARE_OPS.has(op.op)) ? new System(this.kernel) : null;
+  }
+
+  /**
+   * A user access of the first byte at `addr`: through the simulated CPU 0
+   * when the scenario uses the hardware, else the kernel's direct walk.
+   * Returns the pfn, or -(ACCESS_SIGSEGV | ACCESS_SIGBUS | ACCESS_OOM).
+   */
+  private userAccess(task: Task, addr: number, write: boolean): number {
+    if (!this.hw) return userAccess(this.kernel, task, addr, write);
+    this.hw.run(0, task);
+    const pa = this.hw.access(0, addr, 1, write ? OP_STORE : OP_LOAD);
+    return pa < 0 ? pa : Math.floor(pa / 4096);
   }
 
   /** Runs every operation; stops at the first runtime script error. */
@@ -103,6 +124,54 @@ export class SimRun {
       if (this.onStep && !this.onStep(i)) break;
     }
     return this.records;
+  }
+
+  private access(op: AccessOp, m: MappingPlace, task: Task): OpRecord {
+    const rec = runAccess(this.hw!, op, m, task);
+    // Every other line runs on CPU 0: the kernel's flushes come from there.
+    this.hw!.tlb.currentCpu = 0;
+    return rec;
+  }
+
+  /** tlbstat / cachestat fields: counters of `cpu` since the previous call of the same kind. */
+  private hwStat(kind: 'tlbstat' | 'cachestat', cpu: number): Array<[string, string]> {
+    const r = this.hw!.report().cpus[cpu]!;
+    let names: string[];
+    let now: number[];
+    if (kind === 'tlbstat') {
+      const s = r.tlbManagement;
+      names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', 'walks_2m', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
+      now = [
+        r.tlb.dAccesses + r.tlb.iAccesses,
+        r.tlb.dL1Misses + r.tlb.iL1Misses,
+        r.tlb.stlbHits,
+        r.walks.walks4k + r.walks.walks2m + r.walks.walks1g,
+        r.walks.walks4k,
+        r.walks.walks2m,
+        r.walks.walkReads,
+        r.cost.walkCycles,
+        s.invlpg!,
+        s.flushAll!,
+        s.mmSwitches!,
+        s.switchFlushes!,
+        s.ipisReceived!,
+      ];
+    } else {
+      const c = (i: number) => r.caches[i]!;
+      names = ['l1d_accesses', 'l1d_misses', 'l1i_accesses', 'l1i_misses', 'l2_accesses', 'l2_misses', 'llc_accesses', 'llc_misses', 'dram_reads', 'dram_writes', 'cycles', 'accesses'];
+      const acc = (i: number) => c(i).reads + c(i).writes;
+      const miss = (i: number) => c(i).readMisses + c(i).writeMisses;
+      const last = r.caches.length - 1;
+      now = [acc(1), miss(1), acc(0), miss(0), acc(2), miss(2), acc(last), miss(last), r.dramReads, r.dramWrites, r.cost.cycles, r.cost.accesses];
+    }
+    const key = `${kind}:${cpu}`;
+    const prev = this.lastStat.get(key) ?? now.map(() => 0);
+    this.lastStat.set(key, now);
+    const d = now.map((v, i) => v - prev[i]!);
+    if (kind === 'tlbstat') return names.map((n, i) => [n, String(d[i])]);
+    const fields: Array<[string, string]> = names.slice(0, 10).map((n, i) => [n, String(d[i])]);
+    fields.push(['amat', d[11] === 0 ? '0.00' : (d[10]! / d[11]!).toFixed(2)]);
+    return fields;
   }
 
   private place(ps: ProcState, name: string): MappingPlace | string {
@@ -131,6 +200,8 @@ export class SimRun {
     // run's statistics flush, docs/kernel-runner.md): every line starts from
     // current cgroup statistics.
     memcgFlushStats(k);
+    // With the hardware, every line runs its process on CPU 0 (a context switch there if needed).
+    if (this.hw && ps.task.mm) this.hw.run(0, ps.task);
     k.enter(ps.task);
     if (SYSCALL_OPS.has(op.op)) k.clock.syscalls++;
     let rec: OpRecord;
@@ -246,7 +317,7 @@ export class SimRun {
         const values: number[] = [];
         for (let i = op.first; i < op.first + op.count; i += step) {
           k.clock.accesses++;
-          const pfn = userAccess(k, task, m.addr + i * 4096, write);
+          const pfn = this.userAccess(task, m.addr + i * 4096, write);
           if (pfn < 0) return { kind: 'signal', sig: -pfn === ACCESS_SIGBUS ? 'SIGBUS' : 'SIGSEGV', page: i };
           if (write) k.mem.write(pfn, 0, op.op === 'touch' ? op.value : 0);
           else values.push(k.mem.read(pfn, 0));
@@ -257,7 +328,7 @@ export class SimRun {
         const m = mapping(op.name);
         if (isErr(m)) return m;
         k.clock.accesses++;
-        const pfn = userAccess(k, task, m.addr + op.page * 4096, op.write);
+        const pfn = this.userAccess(task, m.addr + op.page * 4096, op.write);
         if (pfn < 0) return { kind: 'signal', sig: -pfn === ACCESS_SIGBUS ? 'SIGBUS' : 'SIGSEGV', page: op.page };
         if (op.write) k.mem.write(pfn, 0, 0x5a);
         return { kind: 'ok' };
@@ -301,7 +372,8 @@ export class SimRun {
       }
       case 'exit': {
         const child = this.procs[op.target]!;
-        k.exit(child.task);
+        if (this.hw) this.hw.exit(0, child.task);
+        else k.exit(child.task);
         // Descendants of the exited process are gone too.
         for (let i = 0; i < this.procs.length; i++) if (this.procs[i]?.task.exited) this.procs[i] = null;
         return { kind: 'none' };
@@ -387,6 +459,14 @@ export class SimRun {
           pagetablesKb: k.vmstat.get(VM.nr_page_table_pages) * 4,
           kmaps: kmapCount(k.mem),
         };
+      case 'access': {
+        const m = mapping(op.name);
+        if (isErr(m)) return m;
+        return this.access(op, m, task);
+      }
+      case 'tlbstat':
+      case 'cachestat':
+        return { kind: 'hwstat', fields: this.hwStat(op.op, op.cpu) };
       case 'in':
       case 'echo':
         return { kind: 'none' };
@@ -399,6 +479,33 @@ const SYSCALL_OPS: ReadonlySet<string> = new Set([
   'file', 'truncate', 'dropcache', 'unlink', 'mmap', 'munmap', 'mprotect', 'madvise', 'mlock', 'munlock', 'msync',
   'mremap', 'fpeek', 'fork', 'exit', 'exec', 'swapon', 'swapoff', 'sysctl', 'oom_score_adj',
 ]);
+
+type AccessOp = Extract<Op, { op: 'access' }>;
+
+/** The `access` operation: a sweep (or random accesses) over a page range, on the simulated CPU. */
+function runAccess(sys: System, op: AccessOp, m: MappingPlace, task: Task): OpRecord {
+  const cpu = op.cpu;
+  sys.run(cpu, task);
+  const opc = op.kind === 'read' ? OP_LOAD : op.kind === 'write' ? OP_STORE : OP_FETCH;
+  const size = opc === OP_FETCH ? 4 : 8;
+  const start = m.addr + op.first * 4096;
+  const bytes = op.count * 4096;
+  const per = Math.ceil(bytes / op.strideBytes);
+  const rng = op.random ? new Prng(op.seed) : null;
+  for (let r = 0; r < op.repeat; r++) {
+    for (let i = 0; i < per; i++) {
+      const off = rng ? rng.below(per) * op.strideBytes : i * op.strideBytes;
+      const va = start + Math.min(off, bytes - size);
+      sys.kernel.clock.accesses++;
+      const pa = sys.access(cpu, va, size, opc);
+      if (pa < 0) {
+        if (-pa === ACCESS_OOM) return { kind: 'none' };
+        return { kind: 'signal', sig: -pa === ACCESS_SIGBUS ? 'SIGBUS' : 'SIGSEGV', page: op.first + Math.floor((va - start) / 4096) };
+      }
+    }
+  }
+  return { kind: 'none' };
+}
 
 /** Runs a whole scenario in the simulator. */
 export function runSim(program: Program): RunRecords {

@@ -26,6 +26,14 @@ export class LackeyParser implements LineParser {
   /** Lines consumed so far (1-based number of the last line parsed). */
   line = 0;
   skipped = 0;
+  /** Records parsed so far, over all calls. */
+  parsed = 0;
+  /**
+   * When set, lines that are neither records nor banners (valgrind's
+   * --trace-syscalls lines, warnings) go here with the number of records
+   * before them, instead of being errors.
+   */
+  onOther: ((text: string, recordsBefore: number) => void) | null = null;
   constructor(
     readonly file: string,
     readonly skipBad = false,
@@ -38,9 +46,11 @@ export class LackeyParser implements LineParser {
     const kinds = batch.kind;
     const sizes = batch.size;
     let n = batch.length;
+    const n0 = n;
     let line = this.line;
     while (pos < end && n < cap) {
       line++;
+      const lineStart = pos;
       let c = buf[pos]!;
       while (c === SPACE) c = buf[++pos]!;
       const kind = KIND_OF[c]!;
@@ -50,11 +60,19 @@ export class LackeyParser implements LineParser {
           pos = buf.indexOf(NL, pos) + 1;
           continue;
         }
+        if (this.onOther) {
+          pos = this.other(buf, lineStart, this.parsed + n - n0);
+          continue;
+        }
         pos = this.bad(buf, pos, line, `lackey: expected I, L, S, M or ==, found ${show(c)}`);
         continue;
       }
       c = buf[++pos]!;
       if (c !== SPACE) {
+        if (this.onOther) {
+          pos = this.other(buf, lineStart, this.parsed + n - n0);
+          continue;
+        }
         pos = this.bad(buf, pos, line, `lackey: expected a space after the kind letter, found ${show(c)}`);
         continue;
       }
@@ -105,8 +123,18 @@ export class LackeyParser implements LineParser {
       n++;
     }
     this.line = line;
+    this.parsed += n - n0;
     batch.length = n;
     return pos;
+  }
+
+  // Cold path: hands a foreign line to onOther; returns the start of the next line.
+  private other(buf: Buffer, start: number, recordsBefore: number): number {
+    const nl = buf.indexOf(NL, start);
+    let stop = nl;
+    if (stop > start && buf[stop - 1] === CR) stop--;
+    this.onOther!(buf.toString('latin1', start, stop), recordsBefore);
+    return nl + 1;
   }
 
   // Cold path: throws, or counts the line and returns the start of the next one.

@@ -5,7 +5,8 @@
 // it first appears. Optional columns: kind, in-page offset + size, next use.
 //
 //   header (64 B)  "MMSIMTRC" u16 version u16 flags u32 pageShift
-//                  u64 records u64 footprint u32 blockRecords, zero padding
+//                  u64 records u64 footprint u32 blockRecords u32 mapsBytes, zero padding
+//   [maps          mapsBytes of UTF-8 JSON (HAS_MAPS: the recorded process's address space), pad8]
 //   block          u32 n  u32 k  u64 page[k]  u32 id[n]  pad8
 //                  [u8 kind[n] pad8] [u16 offset[n] u8 size[n] pad8] [i64 nextUse[n]]
 import { open, rename, unlink } from 'node:fs/promises';
@@ -26,6 +27,8 @@ export const MMSIM_HEADER_BYTES = 64;
 export const COL_KIND = 1;
 export const COL_NEXT_USE = 2;
 export const COL_OFFSET = 4;
+/** Flag: a maps section (the address space of the recorded program, see record/address_space.ts) follows the header. */
+export const HAS_MAPS = 8;
 const TWO32 = 4294967296;
 const PAGE = 4096;
 /** Records per block the writer makes by default. Readers yield blocks in BATCH_RECORDS slices. */
@@ -54,6 +57,8 @@ export interface MmsimHeader {
   records: number;
   footprint: number;
   blockRecords: number;
+  /** Bytes of the maps section (0 without HAS_MAPS). */
+  mapsBytes: number;
 }
 
 /** Parses and checks a header. Throws TraceError naming the file. */
@@ -67,6 +72,7 @@ export function parseHeader(path: string, b: Uint8Array): MmsimHeader {
     records: buf.readUInt32LE(16) + buf.readUInt32LE(20) * TWO32,
     footprint: buf.readUInt32LE(24) + buf.readUInt32LE(28) * TWO32,
     blockRecords: buf.readUInt32LE(32),
+    mapsBytes: buf.readUInt16LE(10) & HAS_MAPS ? buf.readUInt32LE(36) : 0,
   };
   if (h.version !== MMSIM_VERSION) throw new TraceError(path, 0, `mmsim: unsupported version ${h.version} (this build reads ${MMSIM_VERSION})`);
   if (h.pageShift !== 12) throw new TraceError(path, 0, `mmsim: page shift ${h.pageShift} unsupported (only 12)`);
@@ -76,6 +82,8 @@ export function parseHeader(path: string, b: Uint8Array): MmsimHeader {
 
 export interface MmsimReader extends TraceReader {
   readonly header: MmsimHeader;
+  /** The maps section's text (HAS_MAPS), else null. */
+  readonly maps: string | null;
 }
 
 /**
@@ -88,14 +96,25 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
   const probe = await BinaryInput.open(path, { gzip: opts.gzip });
   const hb = new Uint8Array(MMSIM_HEADER_BYTES);
   const got = await probe.read(hb, 0, MMSIM_HEADER_BYTES);
-  await probe.close();
-  const header = parseHeader(path, hb.subarray(0, got));
+  let maps: string | null = null;
+  let header: MmsimHeader;
+  try {
+    header = parseHeader(path, hb.subarray(0, got));
+    if (header.mapsBytes > 0) {
+      const mb = new Uint8Array(header.mapsBytes);
+      if ((await probe.read(mb, 0, mb.length)) < mb.length) throw new TraceError(path, 0, 'mmsim: truncated maps section');
+      maps = Buffer.from(mb.buffer, mb.byteOffset, mb.length).toString('utf8');
+    }
+  } finally {
+    await probe.close();
+  }
   const wantPages = opts.pages ?? false;
 
   async function* batches(): AsyncGenerator<RefBatch> {
     const input = await BinaryInput.open(path, { gzip: opts.gzip, counter });
     const h = new Uint8Array(8);
-    await input.read(new Uint8Array(MMSIM_HEADER_BYTES), 0, MMSIM_HEADER_BYTES);
+    const skip = MMSIM_HEADER_BYTES + pad8(header.mapsBytes);
+    await input.read(new Uint8Array(skip), 0, skip);
     const B = header.blockRecords;
     const flags = header.flags;
     const maxBytes = blockLayout(B, B, flags).bytes;
@@ -191,6 +210,7 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
     format: 'mmsim',
     path,
     header,
+    maps,
     badRecords: 0,
     knownLength: header.records,
     get bytesRead() {
@@ -221,6 +241,7 @@ export class MmsimWriter {
   private readonly nextUses: Float64Array;
   private records = 0;
   private pos = MMSIM_HEADER_BYTES;
+  private maps: Buffer | null = null;
 
   constructor(
     readonly path: string,
@@ -298,22 +319,30 @@ export class MmsimWriter {
     this.k = 0;
   }
 
+  /** Sets the maps section (HAS_MAPS), written by close() between the header and the blocks. */
+  setMaps(text: string): void {
+    this.maps = Buffer.from(text, 'utf8');
+  }
+
   /** Flushes, writes the header and moves the file into place. Returns records and footprint. */
   async close(): Promise<{ records: number; footprint: number }> {
     if (!this.fh) this.fh = await open(this.tmp, 'w');
     await this.flush();
+    const flags = this.maps ? this.flags | HAS_MAPS : this.flags & ~HAS_MAPS;
     const h = Buffer.alloc(MMSIM_HEADER_BYTES);
     h.write(MMSIM_MAGIC, 0, 'latin1');
     h.writeUInt16LE(MMSIM_VERSION, 8);
-    h.writeUInt16LE(this.flags, 10);
+    h.writeUInt16LE(flags, 10);
     h.writeUInt32LE(12, 12);
     h.writeUInt32LE(this.records % TWO32, 16);
     h.writeUInt32LE(Math.floor(this.records / TWO32), 20);
     h.writeUInt32LE(this.ids.size, 24);
     h.writeUInt32LE(this.B, 32);
+    if (this.maps) h.writeUInt32LE(this.maps.length, 36);
     await this.fh.write(h, 0, MMSIM_HEADER_BYTES, 0);
     await this.fh.close();
     this.fh = null;
+    if (this.maps) await this.insertMaps(this.maps);
     if (this.path.endsWith('.gz')) {
       const gz = `${this.tmp}.gz`;
       await pipeline(createReadStream(this.tmp), createGzip(), createWriteStream(gz));
@@ -323,11 +352,47 @@ export class MmsimWriter {
     return { records: this.records, footprint: this.ids.size };
   }
 
+  /**
+   * Rewrites the temporary file as header + maps section + blocks (the maps
+   * are known only at the end; readers want them before the blocks).
+   */
+  private async insertMaps(maps: Buffer): Promise<void> {
+    const withMaps = `${this.tmp}.maps`;
+    const out = await open(withMaps, 'w');
+    try {
+      const src = await open(this.tmp, 'r');
+      try {
+        const head = Buffer.alloc(MMSIM_HEADER_BYTES);
+        await src.read(head, 0, MMSIM_HEADER_BYTES, 0);
+        const section = Buffer.alloc(pad8(maps.length));
+        maps.copy(section);
+        await out.write(head, 0, head.length, 0);
+        await out.write(section, 0, section.length, head.length);
+        let at = MMSIM_HEADER_BYTES;
+        let to = head.length + section.length;
+        const buf = Buffer.allocUnsafe(1 << 20);
+        for (;;) {
+          const { bytesRead } = await src.read(buf, 0, buf.length, at);
+          if (bytesRead === 0) break;
+          await out.write(buf, 0, bytesRead, to);
+          at += bytesRead;
+          to += bytesRead;
+        }
+      } finally {
+        await src.close();
+      }
+    } finally {
+      await out.close();
+    }
+    await rename(withMaps, this.tmp);
+  }
+
   /** Removes the temporary file after a failure. */
   async abort(): Promise<void> {
     if (this.fh) await this.fh.close();
     this.fh = null;
     await unlink(this.tmp).catch(() => {});
     await unlink(`${this.tmp}.gz`).catch(() => {});
+    await unlink(`${this.tmp}.maps`).catch(() => {});
   }
 }

@@ -1,0 +1,348 @@
+// The MMU of one core: translates every access through its TLB hierarchy
+// and, on a miss, walks the kernel's 4-level page tables (page_table.ts)
+// through its page-walk caches, with each entry read going through the data
+// caches at the entry's physical address (the table's frame). It sets the
+// Accessed and Dirty bits as the hardware does, fills the TLB with the page
+// size of the leaf (4 KiB, 2 MiB PMD, 1 GiB PUD) and reports page faults to
+// its caller, which runs the kernel's handler and retries (this file knows
+// nothing of the kernel). Intel SDM vol. 3A, 4.7 (faults), 4.8 (A/D bits),
+// 4.10 (TLBs and paging-structure caches). Cf. v86's do_page_translation.
+// Simplifications: user-mode accesses only; no global pages or kernel half;
+// a fault invalidates only the TLB entries of the faulting address; the
+// walker's A/D update is one locked write of the leaf entry through L1d.
+//
+//   access(va) -- TLB hit, permitted ---------------------------------> caches
+//        |-- TLB miss --> walk: PWC lookup, entry reads (L1d...), A/D, fill -^
+//        |-- store to a clean entry --> re-walk to set D ------------------^
+//        '-- not present / not permitted --> return -1 (fault* fields set)
+import * as ch from './cache_hierarchy.js';
+import type { CacheHitPath } from './cache.js';
+import type { CacheHierarchy } from './cache_hierarchy.js';
+import type { PageTablePool } from './page_table.js';
+import { PageWalkCache } from './pwc.js';
+import * as pte from './pte.js';
+import * as tlbBits from './tlb.js';
+import type { TlbEntry, TlbHitPath } from './tlb.js';
+import type { TlbHierarchy } from './tlb_hierarchy.js';
+
+// Imported constants copied into module constants: under the ESM-to-CJS
+// transform of the development loader every imported binding is a getter
+// call, measurable on the per-access path.
+const OP_FETCH = ch.OP_FETCH;
+const OP_STORE = ch.OP_STORE;
+const ENTRIES = 512;
+const PTE_ACCESSED = pte.PTE_ACCESSED;
+const PTE_DIRTY = pte.PTE_DIRTY;
+const PTE_NX = pte.PTE_NX;
+const PTE_PRESENT = pte.PTE_PRESENT;
+const PTE_PSE = pte.PTE_PSE;
+const PTE_RW = pte.PTE_RW;
+const PTE_USER = pte.PTE_USER;
+const TLB_DIRTY = tlbBits.TLB_DIRTY;
+const TLB_NX = tlbBits.TLB_NX;
+const TLB_USER = tlbBits.TLB_USER;
+const TLB_WRITE = tlbBits.TLB_WRITE;
+
+/** Counter indices into Mmu.counts. */
+export const MMU_WALKS_4K = 0;
+export const MMU_WALKS_2M = 1;
+export const MMU_WALKS_1G = 2;
+/** Page-table entries read by walks (each one a line access through the caches). */
+export const MMU_WALK_READS = 3;
+/** Walks that set the Accessed bit of a leaf (one locked write each). */
+export const MMU_A_SETS = 4;
+/** Walks that set the Dirty bit, including dirty assists. */
+export const MMU_D_SETS = 5;
+/** Stores that hit a TLB entry without Dirty and re-walked to set it. */
+export const MMU_DIRTY_ASSISTS = 6;
+/** Faults reported: entry not present (P = 0 at some level). */
+export const MMU_FAULTS_NOT_PRESENT = 7;
+/** Faults reported: present but the access is not permitted (write to read-only, fetch from NX, supervisor page). */
+export const MMU_FAULTS_PROTECTION = 8;
+/** Accesses that straddle two pages (translated as two accesses). */
+export const MMU_SPLITS = 9;
+const N_COUNTS = 10;
+
+/**
+ * Per operation (OP_FETCH, OP_LOAD, OP_STORE): the TLB_* bits tested on a
+ * hit, and the value they must have. A store needs Write and Dirty; a fetch
+ * needs NX clear; a load needs nothing more than the hit (all entries are
+ * user entries). One masked compare per access.
+ */
+const CHECK_MASK = Int32Array.of(TLB_NX, 0, TLB_WRITE | TLB_DIRTY);
+const CHECK_WANT = Int32Array.of(0, 0, TLB_WRITE | TLB_DIRTY);
+
+const FILL_INSTR = { instr: true };
+const FILL_DATA = { instr: false };
+
+/**
+ * The hit path of one access kind (instruction or data), inlined in
+ * Mmu.access: the first L1 TLB array of the kind and its L1 cache, with
+ * where L1 hits of the kind are counted in the hierarchy's servedBy.
+ */
+class HitPath {
+  readonly t: TlbHitPath;
+  readonly c: CacheHitPath;
+  readonly lineInv: number;
+  constructor(
+    tlb: TlbHitPath,
+    cache: CacheHitPath,
+    lineBytes: number,
+    readonly served: Float64Array,
+    readonly servedAt: number,
+  ) {
+    this.t = tlb;
+    this.c = cache;
+    this.lineInv = 1 / lineBytes;
+  }
+}
+
+/** Page shift of a leaf at each walk depth (0 = PGD ... 3 = PTE); a PGD entry is never a leaf. */
+const LEAF_SHIFT = [39, 30, 21, 12] as const;
+/** Shift that selects the table index at each depth. */
+const INDEX_SHIFT = [39, 30, 21, 12] as const;
+
+export class Mmu {
+  readonly tlb: TlbHierarchy;
+  readonly pwc: PageWalkCache;
+  readonly caches: CacheHierarchy;
+  readonly counts = new Float64Array(N_COUNTS);
+  /** The page tables the walker reads (the kernel's pool); null until set. */
+  pool: PageTablePool | null = null;
+  /** After access() returned 0: the physical address of the access's first byte. */
+  pa = 0;
+  /** CR3: table id of the loaded PGD in `pool`, -1 when no user address space is loaded. */
+  root = -1;
+  /** PCID of the loaded address space: the tag of new TLB and PWC entries. */
+  pcid = 0;
+  /** After access() returned -1: the faulting address and the #PF error-code bits. */
+  faultAddr = 0;
+  faultPresent = false;
+  faultWrite = false;
+  faultExec = false;
+  private readonly dataPath: HitPath;
+  private readonly instrPath: HitPath;
+  private readonly entry: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
+  private readonly tableEntry: TlbEntry = { pageShift: 21, pfn: 0, flags: 0 };
+
+  constructor(tlb: TlbHierarchy, caches: CacheHierarchy, pwc: PageWalkCache = new PageWalkCache()) {
+    this.tlb = tlb;
+    this.caches = caches;
+    this.pwc = pwc;
+    this.dataPath = new HitPath(tlb.l1d[0]!.hitPath(), caches.l1d.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_DATA));
+    this.instrPath = new HitPath(tlb.l1i[0]!.hitPath(), caches.l1i.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_INSTR));
+  }
+
+  /**
+   * One user access: OP_FETCH, OP_LOAD or OP_STORE of `size` (1..4096)
+   * bytes at `va`. Returns 0 after the cache access, with the physical
+   * address of its first byte in `pa`; or -1 on a page fault (faultAddr...
+   * describe it; the caches were not accessed), after which the caller
+   * resolves the fault and calls again. An access that straddles two pages
+   * is two accesses. (The address goes through a field because a returned
+   * double above 2^30 would be boxed: an allocation per access.)
+   *
+   * The hit path, inlined here as in v86: one compare in the most recently
+   * used way of the first L1 TLB array's set, one masked compare of the
+   * entry's permission bits, one compare in the most recently used way of
+   * the L1 cache set, and the counters those hits would have counted. Any
+   * other case takes the general path, which counts nothing twice.
+   */
+  access(va: number, size: number, op: number): number {
+    // `& 4095` keeps the low 12 bits of a 48-bit address exactly (ToInt32 is modulo 2^32).
+    if ((va & 4095) + size <= 4096) {
+      const h = op === OP_FETCH ? this.instrPath : this.dataPath;
+      const t = h.t;
+      const vpn = Math.floor(va * t.inv);
+      const set = vpn & t.setMask;
+      const m = set * t.ways + t.mru[set]!;
+      const key = t.key[m]!;
+      const k = vpn * 32768 + t.codeKey;
+      if ((key === k + this.pcid || key === k + 4096) && (t.flags[m]! & CHECK_MASK[op]!) === CHECK_WANT[op]) {
+        t.counts[0]!++; // TLB_HITS
+        const pa = t.pfn[m]! * 4096 + (va & t.offMask[m]!);
+        this.pa = pa;
+        const line = Math.floor(pa * h.lineInv);
+        const c = h.c;
+        const cs = line & c.setMask;
+        const s = cs * c.ways + c.mru[cs]!;
+        if (c.tags[s] === line && Math.floor((pa + size - 1) * h.lineInv) === line) {
+          if (op === OP_STORE) c.dirty[s] = 1;
+          c.counts[op === OP_STORE ? 2 : 0]!++; // C_WRITE_HITS : C_READ_HITS
+          h.served[h.servedAt]!++;
+        } else this.caches.access(pa, size, op);
+        return 0;
+      }
+    }
+    return this.accessSlow(va, size, op);
+  }
+
+  /** The general path of access(): any TLB outcome, page walks, faults, straddling accesses. */
+  private accessSlow(va: number, size: number, op: number): number {
+    if ((va & 4095) + size > 4096) return this.accessSplit(va, size, op);
+    let pa = this.tlb.translate(va, this.pcid, op === OP_FETCH);
+    if (pa < 0) {
+      pa = this.walk(va, op);
+      if (pa < 0) return -1;
+    } else if ((this.tlb.lastFlags & CHECK_MASK[op]!) !== CHECK_WANT[op]) {
+      pa = this.permissionMiss(va, op);
+      if (pa < 0) return -1;
+    }
+    this.pa = pa;
+    if (!this.caches.hit(pa, size, op)) this.caches.access(pa, size, op);
+    return 0;
+  }
+
+  /**
+   * Translates without touching the caches: the physical address, or -1
+   * with the fault fields set. Same TLB, walk and A/D effects as access().
+   */
+  translate(va: number, op: number): number {
+    const pa = this.tlb.translate(va, this.pcid, op === OP_FETCH);
+    if (pa < 0) return this.walk(va, op);
+    if ((this.tlb.lastFlags & CHECK_MASK[op]!) !== CHECK_WANT[op]) return this.permissionMiss(va, op);
+    return pa;
+  }
+
+  /** Cold path: both pages of a straddling access, each translated (and faulting) on its own. */
+  private accessSplit(va: number, size: number, op: number): number {
+    this.counts[MMU_SPLITS]++;
+    const first = 4096 - (va % 4096);
+    const pa0 = this.translate(va, op);
+    if (pa0 < 0) return -1;
+    const pa1 = this.translate(va + first, op);
+    if (pa1 < 0) return -1;
+    this.pa = pa0;
+    this.caches.access(pa0, first, op);
+    this.caches.access(pa1, size - first, op);
+    return 0;
+  }
+
+  /**
+   * Cold path: a TLB hit that does not permit the access. A store through a
+   * writable entry without Dirty re-walks the page tables to set Dirty (the
+   * hardware's assist: the entry in memory may have changed); anything else
+   * is a protection fault, which drops the address's TLB entries first.
+   */
+  private permissionMiss(va: number, op: number): number {
+    const f = this.tlb.lastFlags;
+    if (op === OP_STORE && (f & TLB_WRITE) !== 0) {
+      this.counts[MMU_DIRTY_ASSISTS]++;
+      return this.walk(va, op);
+    }
+    this.tlb.invlpg(va, this.pcid);
+    return this.fault(va, op, true);
+  }
+
+  private fault(va: number, op: number, present: boolean): number {
+    this.faultAddr = va;
+    this.faultPresent = present;
+    this.faultWrite = op === OP_STORE;
+    this.faultExec = op === OP_FETCH;
+    this.counts[present ? MMU_FAULTS_PROTECTION : MMU_FAULTS_NOT_PRESENT]++;
+    return -1;
+  }
+
+  /**
+   * Cold path: the page walk. The page-walk caches say at which depth to
+   * start (and in which table); every entry read from there on is a line
+   * access through the data caches at tablePfn * 4096 + index * 8. Upper
+   * entries read are cached in the PWC; the leaf gets Accessed (and Dirty
+   * for a store) with one locked write, and fills the TLB. Returns the
+   * physical address, or -1 after a fault (nothing is cached for it).
+   *
+   *   depth 0 PGD --> 1 PUD (leaf if PS: 1 GiB) --> 2 PMD (leaf if PS: 2 MiB) --> 3 PTE
+   */
+  private walk(va: number, op: number): number {
+    const pool = this.pool;
+    if (pool === null || this.root < 0) return this.fault(va, op, false);
+    const pcid = this.pcid;
+    const reads = this.pwc.lookup(va, pcid);
+    let depth = 4 - reads;
+    let table = reads === 4 ? this.root : this.pwc.nextTablePfn;
+    const flags = pool.flags;
+    const vals = pool.val;
+    // Permissions are the AND of RW and US over the levels, NX the OR (SDM 4.6).
+    let allow = PTE_RW | PTE_USER;
+    let nx = 0;
+    let e: number;
+    let f: number;
+    for (;;) {
+      const idx = Math.floor(va / 2 ** INDEX_SHIFT[depth]!) % ENTRIES;
+      e = table * ENTRIES + idx;
+      this.caches.walk(pool.tablePfn[table]! * 4096 + idx * 8, false);
+      this.counts[MMU_WALK_READS]++;
+      f = flags[e]!;
+      if ((f & PTE_PRESENT) === 0) return this.fault(va, op, false);
+      allow &= f;
+      nx |= f & PTE_NX;
+      if (depth === 3 || (depth > 0 && (f & PTE_PSE) !== 0)) break;
+      // An entry pointing to the next table: cache it (PML4E, PDPTE or PDE).
+      const next = vals[e]!;
+      const t = this.tableEntry;
+      t.pageShift = INDEX_SHIFT[depth]!;
+      t.pfn = next;
+      t.flags = 0;
+      this.pwc.fill(va, pcid, t);
+      table = next;
+      depth++;
+    }
+    const isWrite = op === OP_STORE;
+    if ((allow & PTE_USER) === 0 || (isWrite && (allow & PTE_RW) === 0) || (op === OP_FETCH && nx !== 0)) {
+      return this.fault(va, op, true);
+    }
+    const set = PTE_ACCESSED | (isWrite ? PTE_DIRTY : 0);
+    if ((f & set) !== set) {
+      // One locked read-modify-write of the leaf entry.
+      this.caches.walk(pool.tablePfn[table]! * 4096 + (e % ENTRIES) * 8, true);
+      if ((f & PTE_ACCESSED) === 0) this.counts[MMU_A_SETS]++;
+      if (isWrite && (f & PTE_DIRTY) === 0) this.counts[MMU_D_SETS]++;
+      f |= set;
+      flags[e] = f;
+    }
+    const shift = LEAF_SHIFT[depth]!;
+    this.counts[shift === 12 ? MMU_WALKS_4K : shift === 21 ? MMU_WALKS_2M : MMU_WALKS_1G]++;
+    const en = this.entry;
+    en.pageShift = shift;
+    en.pfn = vals[e]!;
+    en.flags = TLB_USER | ((allow & PTE_RW) !== 0 ? TLB_WRITE : 0) | (nx !== 0 ? TLB_NX : 0) | ((f & PTE_DIRTY) !== 0 ? TLB_DIRTY : 0);
+    this.tlb.fill(va, pcid, en, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
+    const size = 2 ** shift;
+    return en.pfn * 4096 + (va - Math.floor(va / size) * size);
+  }
+
+  /** INVLPG of `va` in the loaded PCID: TLB entries of the address, and (SDM 4.10.4.1) the PCID's page-walk caches. */
+  invlpg(va: number): void {
+    this.tlb.invlpg(va, this.pcid);
+    this.pwc.invlpg(va, this.pcid);
+  }
+
+  /** Drops everything tagged `pcid` in the TLBs and page-walk caches (a CR3 write without NOFLUSH, INVPCID single-context). */
+  flushPcid(pcid: number): void {
+    this.tlb.flushAsid(pcid);
+    this.pwc.flushAsid(pcid);
+  }
+
+  /** Drops every entry (INVPCID all-context, or CR4.PGE toggle). */
+  flushAll(): void {
+    this.tlb.flushAll();
+    this.pwc.flushAll();
+  }
+
+  /** Counters by name. */
+  stats(): { walks4k: number; walks2m: number; walks1g: number; walkReads: number; aSets: number; dSets: number; dirtyAssists: number; faultsNotPresent: number; faultsProtection: number; splits: number } {
+    const c = this.counts;
+    return {
+      walks4k: c[MMU_WALKS_4K]!,
+      walks2m: c[MMU_WALKS_2M]!,
+      walks1g: c[MMU_WALKS_1G]!,
+      walkReads: c[MMU_WALK_READS]!,
+      aSets: c[MMU_A_SETS]!,
+      dSets: c[MMU_D_SETS]!,
+      dirtyAssists: c[MMU_DIRTY_ASSISTS]!,
+      faultsNotPresent: c[MMU_FAULTS_NOT_PRESENT]!,
+      faultsProtection: c[MMU_FAULTS_PROTECTION]!,
+      splits: c[MMU_SPLITS]!,
+    };
+  }
+}
