@@ -68,7 +68,7 @@ describe('kernel_runner compileProtocol', () => {
     assert.equal(
       text,
       [
-        'mmsim-runner 2',
+        'mmsim-runner 3',
         'timeout 120000',
         'machine 0 -1 0',
         'procs 2',
@@ -81,8 +81,8 @@ describe('kernel_runner compileProtocol', () => {
         'ops 15',
         '1 0 file d.bin 512 3 16',
         '2 0 truncate d.bin 8292',
-        '3 0 mmap 0 8 3 0 1 0 0 -1 anon',
-        '4 0 mmap 1 4 5 1 0 1 2 0 file d.bin',
+        '3 0 mmap 0 8 3 0 1 0 0 0 -1 anon',
+        '4 0 mmap 1 4 5 1 0 1 0 2 0 file d.bin',
         '5 0 madvise 0 0 8 pageout',
         '6 0 msync 1 0 4 sync',
         '7 0 touch 0 1 7 1 9 2',
@@ -288,7 +288,7 @@ describe('kernel_runner on the real kernel', () => {
   it('rejects malformed protocol input as a runner error, not a script error', () => {
     const program = parseScenario('echo x');
     assert.throws(
-      () => runKernel(program, { workdir: work, protocolText: 'mmsim-runner 2\ntimeout 1000\nmachine 0 -1 0\nprocs 1\nproc 0 -1 main\nmaps 0\ncgroups 0\nops 1\n1 0 frob\nend\n' }),
+      () => runKernel(program, { workdir: work, protocolText: 'mmsim-runner 3\ntimeout 1000\nmachine 0 -1 0\nprocs 1\nproc 0 -1 main\nmaps 0\ncgroups 0\nops 1\n1 0 frob\nend\n' }),
       (e: Error) => e instanceof KernelRunnerError && /rejected its input: mmsim-runner: protocol line 9: unknown operation/.test(e.message),
     );
     assert.throws(
@@ -350,7 +350,7 @@ describe('kernel_runner version 2 (memory pressure)', () => {
     assert.equal(
       text,
       [
-        'mmsim-runner 2',
+        'mmsim-runner 3',
         'timeout 5000',
         `machine 1 ${4500000 * 4096} 0`,
         'procs 1',
