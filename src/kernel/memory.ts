@@ -409,8 +409,10 @@ function mlockMappedFolio(k: Kernel, head: number, vma: Vma): void {
 
 /**
  * finish_fault(): installs the page found by ->fault (or its COW copy).
- * A PMD-size folio in an empty, suitable PMD range is mapped by PMD; shmem
- * maps a whole large folio at once; everything else maps one page.
+ * A PMD-size folio in an empty, suitable PMD range is mapped by PMD; a large
+ * page-cache folio that lies inside the VMA and one PTE table, and (for disk
+ * files) ends inside i_size, is mapped whole (Linux 6.18); everything else
+ * maps one page.
  */
 function finishFault(k: Kernel, vmf: VmFault): number {
   const vma = vmf.vma;
@@ -433,7 +435,7 @@ function finishFault(k: Kernel, vmf: VmFault): number {
   let nr = 1;
   let addr = vmf.address;
   let first = page;
-  if (!isCow && vma.kind === 'shmem' && !needsFallback && p.nrPages(head) > 1) {
+  if (!isCow && !needsFallback && p.nrPages(head) > 1) {
     const idx = page - head;
     const vmaOff = vmf.pgoff - vma.pgoff;
     const pteOff = Math.floor(vmf.address / 4096) & 511;
@@ -472,76 +474,97 @@ function doFaultAround(k: Kernel, vmf: VmFault): number {
 }
 
 /**
+ * next_uptodate_folio(): the first cached folio at or after `index` (up to
+ * `end`) that fault-around may map: uptodate, not under readahead marking
+ * and starting inside i_size. Returns the index it was found at (inside the
+ * folio) or -1.
+ */
+function nextUptodateFolio(k: Kernel, inode: Inode, index: number, end: number): number {
+  const p = k.pages;
+  const maxIdx = Math.ceil(inode.size / 4096);
+  for (let idx = index; idx <= end; idx++) {
+    const pfn = inode.lookup(idx);
+    if (pfn === NO_PFN) continue;
+    const head = p.folioOf(pfn);
+    const f = p.flags[head]!;
+    if (!(f & PG_uptodate) || f & PG_readahead || idx >= maxIdx) {
+      idx = p.index[head]! + p.nrPages(head) - 1;
+      continue;
+    }
+    return idx;
+  }
+  return -1;
+}
+
+/**
  * filemap_map_pages(): maps the uptodate, unlocked, non-readahead folios of
- * [startPgoff, endPgoff] whose PTEs are empty. A large folio is mapped whole
- * when it lies inside the VMA and one PTE table and ends inside i_size.
+ * [startPgoff, endPgoff] (clipped to i_size) whose PTEs are empty. Linux
+ * 6.18 decides from the first folio found whether large mappings are
+ * allowed ("can_map_large": shmem, or that folio ends strictly before the
+ * last page of the file): only then may a PMD-size folio be mapped by PMD,
+ * may a missing PTE table be installed (otherwise fault-around gives up and
+ * the fault path maps the page), and may a large folio that lies inside the
+ * VMA and one PTE table be mapped whole rather than just its part of the
+ * window. Every page examined (mapped or not) counts against mmap_miss.
  */
 function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: number): number {
   const vma = vmf.vma;
   const file = vma.file!;
   const inode = file.inode;
   const p = k.pages;
-  const fileEnd = Math.ceil(inode.size / 4096) - 1;
-  endPgoff = Math.min(endPgoff, fileEnd);
-  let ret = 0;
-  let tableReady = !pmdNone(k, vmf.pmdE);
+  const ra = file.ra;
   let mmapMiss = 0;
-  let first = true;
-  let rss = 0;
-  let counter = MM_FILEPAGES;
-  for (let idx = startPgoff; idx <= endPgoff; idx++) {
-    const pfn = inode.lookup(idx);
-    if (pfn === NO_PFN) continue;
-    const head = p.folioOf(pfn);
-    const f = p.flags[head]!;
-    if (!(f & PG_uptodate) || f & PG_readahead) {
-      idx = p.index[head]! + p.nrPages(head) - 1;
-      continue;
-    }
-    const nrFolio = p.nrPages(head);
-    const folioEnd = p.index[head]! + nrFolio; // folio_next_index
-    const mapLarge = inode.isShmem || fileEnd >= folioEnd - 1;
-    if (first) {
-      first = false;
-      // filemap_map_pmd(): a PMD-size folio maps by PMD; else install the table.
+  let ret = 0;
+  let idx = nextUptodateFolio(k, inode, startPgoff, endPgoff);
+  if (idx >= 0) {
+    const fileEnd = Math.ceil(inode.size / 4096) - 1;
+    endPgoff = Math.min(endPgoff, fileEnd);
+    const firstHead = p.folioOf(inode.lookup(idx));
+    const canMapLarge = inode.isShmem || fileEnd >= p.index[firstHead]! + p.nrPages(firstHead);
+    if (canMapLarge) {
+      // filemap_map_pmd(): a PMD-size folio maps by PMD; else the preallocated table goes in.
       if (pmdHuge(k, vmf.pmdE)) return VM_FAULT_NOPAGE;
-      if (!tableReady && mapLarge && nrFolio === 512) {
-        if (doSetPmd(k, vma, vmf.pmdE, head, vma.addressOf(p.index[head]!) >= 0 ? vma.addressOf(p.index[head]!) : vmf.address, false)) {
-          return VM_FAULT_NOPAGE;
+      if (pmdNone(k, vmf.pmdE)) {
+        if (p.nrPages(firstHead) === 512 && doSetPmd(k, vma, vmf.pmdE, firstHead, vmf.address, false)) return VM_FAULT_NOPAGE;
+        if (pteAlloc(k, vma.mm, vmf.pmdE) < 0) return VM_FAULT_OOM;
+      }
+    }
+    // pte_offset_map_lock() finds no table: nothing is mapped here.
+    if (pmdNone(k, vmf.pmdE) || pmdHuge(k, vmf.pmdE)) idx = -1;
+    let rss = 0;
+    const counter = fileCounter(k, firstHead);
+    while (idx >= 0) {
+      const head = p.folioOf(inode.lookup(idx));
+      const nrFolio = p.nrPages(head);
+      const folioEnd = p.index[head]! + nrFolio; // folio_next_index
+      // filemap_map_folio_range(): [idx, min(folio end, endPgoff)], or the whole folio.
+      let from = idx;
+      let to = Math.min(folioEnd - 1, endPgoff);
+      if (nrFolio > 1 && canMapLarge) {
+        const a0 = vma.addressOf(p.index[head]!);
+        const aEnd = vma.addressOf(folioEnd - 1);
+        if (a0 >= 0 && aEnd >= 0 && roundDown(a0, PMD_SIZE) === roundDown(aEnd, PMD_SIZE)) {
+          from = p.index[head]!;
+          to = folioEnd - 1;
         }
       }
-      if (!tableReady) {
-        if (pteAlloc(k, vma.mm, vmf.pmdE) < 0) return VM_FAULT_OOM;
-        tableReady = true;
+      const workingset = (p.flags[head]! & PG_workingset) !== 0;
+      for (let j = from; j <= to; j++) {
+        if (!workingset) mmapMiss++;
+        const addr = vma.addressOf(j);
+        const e = pteOf(k, vmf, addr);
+        if (!pteNone(k, e)) continue;
+        addRmapPte(k, head + (j - p.index[head]!));
+        folioGet(k, head);
+        setEntry(k, e, vma.pageProt | (vma.pageProt & PTE_RW && p.flags[head]! & PG_dirty ? PTE_DIRTY : 0), head + (j - p.index[head]!));
+        rss++;
+        if (addr === vmf.address) ret = VM_FAULT_NOPAGE;
       }
+      if (folioEnd > endPgoff) break;
+      idx = nextUptodateFolio(k, inode, folioEnd, endPgoff);
     }
-    counter = fileCounter(k, head);
-    // Range of this folio to map: [idx, min(folio end, endPgoff)], or the whole folio.
-    let from = idx;
-    let to = Math.min(folioEnd - 1, endPgoff);
-    if (nrFolio > 1 && mapLarge) {
-      const a0 = vma.addressOf(p.index[head]!);
-      const aEnd = vma.addressOf(folioEnd - 1);
-      if (a0 >= 0 && aEnd >= 0 && roundDown(a0, PMD_SIZE) === roundDown(aEnd, PMD_SIZE)) {
-        from = p.index[head]!;
-        to = folioEnd - 1;
-      }
-    }
-    for (let j = from; j <= to; j++) {
-      const addr = vma.addressOf(j);
-      const e = pteOf(k, vmf, addr);
-      if (!pteNone(k, e)) continue;
-      if (!(p.flags[head]! & PG_workingset)) mmapMiss++;
-      addRmapPte(k, head + (j - p.index[head]!));
-      folioGet(k, head);
-      setEntry(k, e, vma.pageProt | (vma.pageProt & PTE_RW && p.flags[head]! & PG_dirty ? PTE_DIRTY : 0), head + (j - p.index[head]!));
-      rss++;
-      if (addr === vmf.address) ret = VM_FAULT_NOPAGE;
-    }
-    idx = folioEnd - 1;
+    vma.mm.rss[counter]! += rss;
   }
-  vma.mm.rss[counter]! += rss;
-  const ra = file.ra;
   ra.mmapMiss = mmapMiss >= ra.mmapMiss ? 0 : ra.mmapMiss - mmapMiss;
   return ret;
 }
