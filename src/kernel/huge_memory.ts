@@ -13,7 +13,7 @@ import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from 
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_swapbacked, PG_uptodate, PG_zero } from './page.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_readahead, PG_swapbacked, PG_tail, PG_uptodate, PG_zero } from './page.js';
 import { freeTable, newTable, pmdHuge, pmdLookup, pmdPopulate } from './pgtable.js';
 import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd } from './rmap.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
@@ -348,5 +348,66 @@ export function splitAnonFolio(k: Kernel, head: number): boolean {
     }
     if (onLru) k.lru.addTail(pfn);
   }
+  return true;
+}
+
+/**
+ * The orders of a non-uniform ("buddy") split of a folio at page `at`
+ * (0-based inside the folio), as __split_unmapped_folio() with
+ * SPLIT_TYPE_NON_UNIFORM cuts it: each step halves the part holding `at`
+ * and keeps the other half whole, so `at` ends in an order-0 folio.
+ * Example: order 3 split at 5 gives [0..3] o2, [4] o0, [5] o0, [6..7] o1.
+ * Returns [offset, order] pairs in index order.
+ */
+export function nonUniformSplitPieces(order: number, at: number): Array<[number, number]> {
+  const pieces: Array<[number, number]> = [];
+  let base = 0;
+  for (let o = order; o > 0; o--) {
+    const half = 2 ** (o - 1);
+    if (at < base + half) pieces.push([base + half, o - 1]);
+    else {
+      pieces.push([base, o - 1]);
+      base += half;
+    }
+  }
+  pieces.push([base, 0]);
+  return pieces.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * try_folio_split_to_order() for an unmapped page-cache folio: cuts it
+ * around index `atIndex` into smaller folios (nonUniformSplitPieces), each
+ * keeping the cache's references to its pages and the folio's state (dirty,
+ * uptodate, LRU list). Precondition: no PTE or PMD maps the folio (file
+ * folios are unmapped before a split and refault afterwards). Returns false
+ * for an order-0 folio.
+ */
+export function splitFileFolio(k: Kernel, head: number, atIndex: number): boolean {
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_head) || p.flags[head]! & PG_anon) return false;
+  const order = p.order[head]!;
+  const n = 1 << order;
+  const flags = p.flags[head]!;
+  const onLru = (flags & PG_lru) !== 0;
+  if (onLru) k.lru.del(head);
+  if (n === HPAGE_PMD_NR) k.vmstat.add(flags & PG_swapbacked ? VM.nr_shmem_hugepages : VM.nr_file_hugepages, -n);
+  const extra = p.refcount[head]! - n;
+  // PG_readahead stays with the first page; the other state is copied to every new folio.
+  const copied = flags & ~(PG_head | PG_tail | PG_lru | PG_readahead);
+  for (const [off, o] of nonUniformSplitPieces(order, atIndex - p.index[head]!)) {
+    const h = head + off;
+    const m = 1 << o;
+    p.flags[h] = copied | (o > 0 ? PG_head : 0) | (off === 0 ? flags & PG_readahead : 0);
+    p.order[h] = o;
+    p.head[h] = h;
+    p.entireMapcount[h] = 0;
+    p.refcount[h] = m + (off === 0 ? extra : 0);
+    for (let i = 1; i < m; i++) {
+      p.flags[h + i] = PG_tail;
+      p.head[h + i] = h;
+    }
+    if (onLru) k.lru.add(h);
+  }
+  if (n === HPAGE_PMD_NR) k.vmstat.add(VM.thp_split_page, 1);
   return true;
 }

@@ -41,7 +41,7 @@ import {
 } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { vmaModifyFlags } from './vma.js';
-import { truncateRange } from './truncate.js';
+import { truncatePagecacheRange } from './truncate.js';
 import type { Madvice } from '../workload/scenario/ops.js';
 
 export type Advice = Madvice;
@@ -272,7 +272,7 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
   if ((vma.flags & (VM_SHARED | VM_MAYWRITE)) !== (VM_SHARED | VM_MAYWRITE)) return -EACCES;
   const first = vma.pageIndex(start);
   const last = vma.pageIndex(end) - 1;
-  truncateRange(k, vma.file.inode, first, last, true);
+  truncatePagecacheRange(k, vma.file.inode, first * 4096, (last + 1) * 4096 - 1);
   return 0;
 }
 
