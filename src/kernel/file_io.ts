@@ -94,7 +94,7 @@ export function preadByte(k: Kernel, file: OpenFile, index: number): number {
     if (pfn < 0) pfn = filemapGetOrRead(k, inode, index);
   }
   const head = k.pages.folioOf(pfn);
-  if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, 1);
+  if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, k.pages.index[head]!, index + 1 - k.pages.index[head]!);
   const prevIndex = ra.prevPos < 0 ? -1 : Math.floor((ra.prevPos - 1) / 4096);
   const prevHead = prevIndex >= 0 ? inode.lookup(prevIndex) : -1;
   if (prevHead < 0 || k.pages.folioOf(prevHead) !== head) folioMarkAccessed(k, head);

@@ -10,6 +10,9 @@
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode, OpenFile, RaState } from './fs.js';
 import type { Kernel } from './kernel.js';
+import type { Vma } from './mm_types.js';
+import { VM_EXEC, VM_HUGEPAGE, VM_RAND_READ, VM_SEQ_READ } from './vm_flags.js';
+import { pageCacheNextMiss, pageCachePrevMiss } from './xarray.js';
 import {
   NO_PFN,
   PG_dirty,
@@ -135,6 +138,7 @@ function doPageCacheRa(k: Kernel, inode: Inode, index: number, nrToRead: number,
   pageCacheRaUnbounded(k, inode, index, nrToRead, lookahead);
 }
 
+/** __ffs(): the index of the lowest set bit (x > 0). */
 function ffs(x: number): number {
   let n = 0;
   while (x % 2 === 0 && n < 31) {
@@ -146,16 +150,18 @@ function ffs(x: number): number {
 
 /**
  * page_cache_ra_order(): reads the window ra.start..start+size in folios of
- * ra.order where alignment and EOF allow, marking the folio at
- * start + size - async_size with PG_readahead. Falls back to order-0 reads
- * around pages already cached.
+ * ra.order (capped by the mapping and by the window, and written back to
+ * ra.order) where alignment and EOF allow, marking the folio at
+ * start + size - async_size with PG_readahead. Windows under 4 pages, and
+ * the rest of a window that meets pages already cached, are read as
+ * order-0 pages by do_page_cache_ra().
  */
 export function pageCacheRaOrder(k: Kernel, inode: Inode, ra: RaState): void {
   const start = ra.start;
   let index = start;
   let limit = lastIndex(inode);
   const mark = start + ra.size - ra.asyncSize;
-  if (inode.maxFolioOrder > 0 && limit >= 0) {
+  if (inode.maxFolioOrder > 0 && ra.size >= 4 && limit >= 0) {
     limit = Math.min(limit, index + ra.size - 1);
     let newOrder = Math.min(inode.maxFolioOrder, ra.order);
     newOrder = Math.min(newOrder, Math.floor(Math.log2(ra.size)));
@@ -173,7 +179,7 @@ export function pageCacheRaOrder(k: Kernel, inode: Inode, ra: RaState): void {
       index += 1 << order;
     }
     if (!failed) return;
-  } else ra.order = 0;
+  } else if (inode.maxFolioOrder === 0) ra.order = 0;
   if (ra.size > index - start) doPageCacheRa(k, inode, index, ra.size - (index - start), ra.asyncSize);
 }
 
@@ -195,7 +201,14 @@ function getInitRaSize(size: number, max: number): number {
   return n;
 }
 
-/** page_cache_sync_ra(): readahead on a read() cache miss at `index`. */
+/**
+ * page_cache_sync_ra(): readahead on a cache miss at `index` by a read of
+ * `reqCount` pages (read(), or an mmap fault in a MADV_SEQUENTIAL VMA). A
+ * read at the start of the file or right after the previous one starts a
+ * fresh window; otherwise the cached history behind the miss
+ * (page_cache_prev_miss) decides between a plain read and a window as long
+ * as that history.
+ */
 export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCount: number): void {
   const ra = file.ra;
   const inode = file.inode;
@@ -210,10 +223,8 @@ export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCou
     ra.size = getInitRaSize(reqCount, maxPages);
     ra.asyncSize = ra.size > reqCount ? ra.size - reqCount : Math.floor(ra.size / 2);
   } else {
-    // Look back for the cached history a sequential stream leaves behind.
-    let miss = index - 1;
-    const stop = Math.max(-1, index - 1 - maxPages);
-    while (miss > stop && inode.lookup(miss) !== NO_PFN) miss--;
+    // The cached history a sequential stream leaves behind.
+    const miss = pageCachePrevMiss(k, inode, index - 1, maxPages);
     let contig = index - miss - 1;
     if (contig <= reqCount) {
       doPageCacheRa(k, inode, index, reqCount, 0);
@@ -229,10 +240,15 @@ export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCou
 }
 
 /**
- * page_cache_async_ra(): a read or fault reached the folio carrying
- * PG_readahead; push the window forward before the reader catches up.
+ * page_cache_async_ra(): a read (at the folio's first index) or a fault (at
+ * its page `index`) reached the folio carrying PG_readahead; push the window
+ * forward before the reader catches up. Without a matching window (another
+ * open file, or a fault inside the folio) the new one starts at the next gap
+ * after `index`. The folio order grows by two each time, and the window's
+ * end is cut down to a multiple of it (at most the largest power of two
+ * dividing ra_pages).
  */
-export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, reqCount: number): void {
+export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, index: number, reqCount: number): void {
   const ra = file.ra;
   const p = k.pages;
   if (ra.raPages === 0) return;
@@ -240,54 +256,71 @@ export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, reqCou
   p.flags[head] &= ~PG_readahead;
   const inode = file.inode;
   const maxPages = ra.raPages;
-  const index = p.index[head]!;
   const nr = p.nrPages(head);
   const expected = Math.floor((ra.start + ra.size - ra.asyncSize) / nr) * nr;
   if (index === expected) {
     ra.start += ra.size;
     ra.size = Math.max(ra.size, getNextRaSize(ra, maxPages));
-    ra.asyncSize = ra.size;
   } else {
-    let start = index + 1;
-    while (start - index <= maxPages && inode.lookup(start) !== NO_PFN) start++;
-    if (start - index > maxPages) return;
+    const start = pageCacheNextMiss(k, inode, index + 1, maxPages);
+    if (!start || start - index > maxPages) return;
     ra.start = start;
     ra.size = start - index + reqCount;
     ra.size = getNextRaSize(ra, maxPages);
-    ra.asyncSize = ra.size;
   }
-  ra.order = Math.min(ra.order + 2, inode.maxFolioOrder);
+  ra.order += 2;
+  const align = 2 ** Math.min(ra.order, ffs(maxPages));
+  const end = ra.start + ra.size;
+  const alignedEnd = Math.floor(end / align) * align;
+  if (alignedEnd > ra.start) ra.size -= end - alignedEnd;
+  ra.asyncSize = ra.size;
   pageCacheRaOrder(k, inode, ra);
 }
 
 /**
- * do_sync_mmap_readahead(): a fault missed the page cache. Returns after
- * reading whatever read-around decides (nothing for MADV_RANDOM).
+ * do_sync_mmap_readahead(): a fault at `pgoff` missed the page cache.
+ * MADV_HUGEPAGE VMAs read two PMD-size folios (one for MADV_RANDOM) around
+ * the aligned index, whatever the readahead settings, leaving ra.start as
+ * it was; MADV_RANDOM reads nothing more (unless the VMA is executable);
+ * MADV_SEQUENTIAL reads ahead like read(); after MMAP_LOTSAMISS misses
+ * nothing is read around; an executable VMA reads forward from the fault,
+ * within the VMA; anything else reads ra_pages around the fault.
  */
-export function doSyncMmapReadahead(k: Kernel, file: OpenFile, pgoff: number, vmFlagsSeq: boolean, vmFlagsRand: boolean, hugepage: boolean): void {
+export function doSyncMmapReadahead(k: Kernel, file: OpenFile, vma: Vma, pgoff: number): void {
   const ra = file.ra;
   const inode = file.inode;
-  if (hugepage && inode.maxFolioOrder >= 9) {
-    // Linux: VM_HUGEPAGE read-around in PMD-sized folios.
+  const flags = vma.flags;
+  if (flags & VM_HUGEPAGE) {
+    const saved = ra.start;
     ra.start = Math.floor(pgoff / 512) * 512;
-    ra.size = vmFlagsRand ? 512 : 1024;
-    ra.asyncSize = vmFlagsRand ? 0 : 512;
+    ra.size = flags & VM_RAND_READ ? 512 : 1024;
+    ra.asyncSize = 512;
     ra.order = 9;
     pageCacheRaOrder(k, inode, ra);
+    ra.start = saved;
     return;
   }
-  if (vmFlagsRand) return;
+  if ((flags & (VM_RAND_READ | VM_EXEC)) === VM_RAND_READ) return;
   if (ra.raPages === 0) return;
-  if (vmFlagsSeq) {
+  if (flags & VM_SEQ_READ) {
     pageCacheSyncRa(k, file, pgoff, ra.raPages);
     return;
   }
   if (ra.mmapMiss < MMAP_LOTSAMISS * 10) ra.mmapMiss++;
   if (ra.mmapMiss > MMAP_LOTSAMISS) return;
-  ra.start = Math.max(0, pgoff - Math.floor(ra.raPages / 2));
-  ra.size = ra.raPages;
-  ra.asyncSize = Math.floor(ra.raPages / 4);
-  ra.order = 0;
+  if (flags & VM_EXEC) {
+    // exec_folio_order() is 0 on x86.
+    const vmaEnd = vma.pgoff + vma.nrPages;
+    ra.order = 0;
+    ra.start = Math.max(pgoff, vma.pgoff);
+    ra.size = Math.min(ra.start + ra.raPages, vmaEnd) - ra.start;
+    ra.asyncSize = 0;
+  } else {
+    ra.start = Math.max(0, pgoff - Math.floor(ra.raPages / 2));
+    ra.size = ra.raPages;
+    ra.asyncSize = Math.floor(ra.raPages / 4);
+    ra.order = 0;
+  }
   pageCacheRaOrder(k, inode, ra);
 }
 

@@ -33,7 +33,7 @@ import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
 import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
-import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHARED, VM_HUGEPAGE, VM_WRITE } from './vm_flags.js';
+import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
 
 /** is_cow_mapping(): private and possibly writable. */
@@ -345,7 +345,7 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
       if (!(flags & VM_RAND_READ) && ra.raPages) {
         if (ra.mmapMiss > 0) ra.mmapMiss--;
         if (k.pages.flags[head]! & PG_readahead) {
-          pageCacheAsyncRa(k, file, head, ra.raPages);
+          pageCacheAsyncRa(k, file, head, vmf.pgoff, ra.raPages);
           retry = true; // the mmap lock was dropped for the I/O
         }
       }
@@ -356,7 +356,7 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
     return 0;
   }
   k.vmstat.add(VM.pgmajfault, 1);
-  doSyncMmapReadahead(k, file, vmf.pgoff, (flags & VM_SEQ_READ) !== 0, (flags & VM_RAND_READ) !== 0, (flags & VM_HUGEPAGE) !== 0);
+  doSyncMmapReadahead(k, file, vmf.vma, vmf.pgoff);
   if (filemapGetOrRead(k, inode, vmf.pgoff) === NO_PFN) return VM_FAULT_OOM;
   return VM_FAULT_MAJOR | VM_FAULT_RETRY;
 }
