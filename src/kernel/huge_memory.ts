@@ -220,10 +220,13 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   if (f & PTE_SPECIAL) {
     for (let i = 0; i < HPAGE_PMD_NR; i++) pt.set(table, i, pteFlags, k.zeroPfn);
   } else {
-    // Each page gets its own PTE mapping; the PMD mapping goes.
+    // Each page gets its own PTE mapping; the PMD mapping goes. A PMD-mapped
+    // THP keeps AnonExclusive on its head page only; every PTE inherits it.
     folioGet(k, head, HPAGE_PMD_NR - 1);
+    const exclusive = p.flags[head]! & PG_anon_exclusive;
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
       p.mapcount[head + i]!++;
+      if (i > 0) p.flags[head + i] = (p.flags[head + i]! & ~PG_anon_exclusive) | exclusive;
       pt.set(table, i, pteFlags, head + i);
     }
     // The PMD mapping goes; every page is still mapped, so only THP counters move.
