@@ -1,24 +1,23 @@
 // madvise(2). Linux: mm/madvise.c (madvise_walk_vmas, madvise_vma_behavior,
 // madvise_dontneed_free, madvise_free_pte_range, madvise_cold_or_pageout,
-// madvise_remove, madvise_populate, madvise_willneed), mm/khugepaged.c
-// (madvise_collapse), mm/ksm.c (ksm_madvise).
-import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
+// madvise_remove, madvise_populate, madvise_willneed), mm/ksm.c
+// (ksm_madvise). MADV_COLLAPSE is in khugepaged.ts.
+import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
-import { PTE_ACCESSED, PTE_DIRTY, PTE_RW, PTE_SPECIAL, PTE_PSE } from '../hw/pte.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
-import { allocFolio, folioPut } from './folio.js';
+import { folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
-import { splitAnonFolio, splitHugePmd, thpDisabledForVma, thpSuitable } from './huge_memory.js';
+import { splitAnonFolio, splitHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
-import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable, PG_uptodate } from './page.js';
+import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
-import { addNewAnonRmap, removeRmapPte, rmapWalk } from './rmap.js';
+import { removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import type { Task } from './task.js';
-import { lruAddVma } from './mlock.js';
 import {
   VM_ACCESS_FLAGS,
   VM_DONTCOPY,
@@ -42,6 +41,7 @@ import {
 import { VM } from './vmstat.js';
 import { vmaModifyFlags } from './vma.js';
 import { truncatePagecacheRange } from './truncate.js';
+import { madviseCollapse } from './khugepaged.js';
 import type { Madvice } from '../workload/scenario/ops.js';
 
 export type Advice = Madvice;
@@ -287,87 +287,6 @@ function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): numbe
   for (let i = 0; i < nr; i += chunk) pageCacheRaUnbounded(k, inode, first + i, Math.min(chunk, nr - i), 0);
   return 0;
 }
-
-/**
- * MADV_COLLAPSE: synchronously build a PMD-mapped THP for each aligned 2 MiB
- * range of an anonymous VMA (madvise_collapse), whatever the sysfs mode.
- * Simplification: file-backed collapse (CONFIG_READ_ONLY_THP_FOR_FS) is not
- * modelled and fails with EINVAL.
- */
-function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (vma.kind !== 'anon' || thpDisabledForVma(vma)) return -EINVAL;
-  const hstart = Math.ceil(start / PMD_SIZE) * PMD_SIZE;
-  const hend = roundDown(end, PMD_SIZE);
-  if (hstart >= hend) return -EINVAL;
-  const pt = k.pt;
-  const p = k.pages;
-  const mm = vma.mm;
-  let result = 0;
-  for (let a = hstart; a < hend; a += PMD_SIZE) {
-    if (!thpSuitable(vma, a)) {
-      result = -EINVAL;
-      continue;
-    }
-    const pmdE = pmdLookup(k, mm, a);
-    if (pmdE >= 0 && pmdHuge(k, pmdE) && !(pt.flags[pmdE]! & PTE_SPECIAL)) continue; // already a THP
-    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
-      result = -EINVAL; // nothing mapped to collapse (SCAN_PMD_NULL)
-      continue;
-    }
-    const table = pt.val[pmdE]!;
-    let present = 0;
-    let writable = false;
-    let dirty = false;
-    let shared = false;
-    for (let i = 0; i < HPAGE_PMD_NR; i++) {
-      const e = table * ENTRIES + i;
-      const f = pt.flags[e]!;
-      if (!ptePresent(f)) continue;
-      if (f & PTE_SPECIAL) continue;
-      const pfn = pt.val[e]!;
-      const head = p.folioOf(pfn);
-      if (!(p.flags[head]! & PG_anon) || p.folioMapcount(head) > 1) shared = true;
-      present++;
-      if (f & PTE_RW) writable = true;
-      if (f & PTE_DIRTY) dirty = true;
-    }
-    if (present === 0 || shared) {
-      result = present === 0 ? -EINVAL : -EAGAIN_COLLAPSE;
-      continue;
-    }
-    const head = allocFolio(k, 9);
-    if (head === -1) {
-      result = -ENOMEM;
-      continue;
-    }
-    // Copy (zero for holes and zero-page PTEs), then replace the PTE table by one PMD.
-    for (let i = 0; i < HPAGE_PMD_NR; i++) {
-      const e = table * ENTRIES + i;
-      const f = pt.flags[e]!;
-      if (ptePresent(f) && !(f & PTE_SPECIAL)) {
-        const old = pt.val[e]!;
-        k.mem.copy(head + i, old);
-        const oh = p.folioOf(old);
-        removeRmapPte(k, old);
-        mm.rss[mmCounter(k, oh)]!--;
-        folioPut(k, oh);
-      } else k.mem.clear(head + i);
-      pt.clearEntry(e);
-    }
-    p.flags[head] |= PG_uptodate;
-    addNewAnonRmap(k, head, vma, a, true);
-    lruAddVma(k, head, vma);
-    mm.rss[mmCounter(k, head)]! += HPAGE_PMD_NR;
-    // The emptied PTE table becomes the deposit of the new huge PMD.
-    k.deposits.set(pmdE, table);
-    pt.flags[pmdE] = vma.pageProt | PTE_PSE | (writable && vma.flags & VM_WRITE ? PTE_RW : 0) | (dirty ? PTE_DIRTY : 0);
-    pt.val[pmdE] = head;
-    k.vmstat.add(VM.thp_collapse_alloc, 1);
-  }
-  return result;
-}
-
-const EAGAIN_COLLAPSE = 11;
 
 /** The per-VMA part of madvise for one advice (madvise_vma_behavior). */
 function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number, advice: Advice): number {
