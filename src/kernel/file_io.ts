@@ -6,6 +6,7 @@ import { EISDIR, ENODEV, ENOENT } from './errno.js';
 import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
+import { lruAddDrain } from './lru_cache.js';
 import { maybeEvictInode } from './mmap.js';
 import { fsyncRange } from './msync.js';
 import { PG_readahead } from './page.js';
@@ -61,6 +62,8 @@ export function fsync(k: Kernel, inode: Inode): void {
  */
 export function fadviseDontneed(k: Kernel, inode: Inode): number {
   fsync(k, inode);
+  // generic_fadvise() drains this CPU's folio batches before invalidating.
+  lruAddDrain(k);
   return invalidateMappingPages(k, inode, 0, Math.max(inode.cache.length, inode.sizePages));
 }
 

@@ -5,6 +5,7 @@ import { ENTRIES } from '../hw/page_table.js';
 import { PTE_PRESENT, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
 import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, VM_FAULT_ERROR, VM_FAULT_OOM, VM_FAULT_SIGBUS } from './fault.js';
 import { folioMarkAccessed } from './filemap.js';
+import { lruAddDrain } from './lru_cache.js';
 import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
 import { PG_zero } from './page.js';
@@ -19,6 +20,8 @@ import { EFAULT, ENOMEM } from './errno.js';
  * is marked accessed (FOLL_TOUCH). Returns 0 or a negative errno.
  */
 export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end: number, write: boolean): number {
+  // Populating drains this CPU's folio batches (seen on Linux 6.18: MADV_POPULATE_*, MAP_POPULATE).
+  lruAddDrain(k);
   const pt = k.pt;
   const mm = task.mm!;
   for (let addr = start; addr < end; addr += 4096) {

@@ -24,6 +24,7 @@ import { allocFolio, folioPut } from './folio.js';
 import { doSetPmd, thpDisabledForVma, thpSuitable } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent } from './memory.js';
+import { lruAddDrain } from './lru_cache.js';
 import { lruAddVma } from './mlock.js';
 import type { Vma } from './mm_types.js';
 import { NO_PFN, PG_uptodate } from './page.js';
@@ -166,6 +167,7 @@ function collapseShmem(k: Kernel, vma: Vma, haddr: number): number {
  */
 export function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!collapseAllowed(vma)) return -EINVAL;
+  lruAddDrain(k);
   const hstart = Math.ceil(start / PMD_SIZE) * PMD_SIZE;
   const hend = roundDown(end, PMD_SIZE);
   let thps = 0;

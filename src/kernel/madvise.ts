@@ -111,6 +111,8 @@ function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: 
  */
 function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   if (vma.kind !== 'anon') return -EINVAL;
+  // madvise_free_single_vma() first drains this CPU's folio batches.
+  lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
   handleHugePmds(k, vma, start, end, (pmdE, head) => {
@@ -270,6 +272,7 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
   if (vma.flags & VM_LOCKED) return -EINVAL;
   if (!vma.file) return -EINVAL;
   if ((vma.flags & (VM_SHARED | VM_MAYWRITE)) !== (VM_SHARED | VM_MAYWRITE)) return -EACCES;
+  lruAddDrain(k);
   const first = vma.pageIndex(start);
   const last = vma.pageIndex(end) - 1;
   truncatePagecacheRange(k, vma.file.inode, first * 4096, (last + 1) * 4096 - 1);
@@ -278,9 +281,12 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
 
 /** MADV_WILLNEED: read the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
 function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (!vma.file) return 0;
+  if (!vma.file || vma.file.inode.isShmem) {
+    // Swap-in readahead (nothing to read without swap), then lru_add_drain().
+    lruAddDrain(k);
+    return 0;
+  }
   const inode = vma.file.inode;
-  if (inode.isShmem) return 0;
   const first = vma.pageIndex(start);
   const nr = (end - start) / 4096;
   const chunk = Math.max(vma.file.ra.raPages, 1);

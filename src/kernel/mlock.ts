@@ -13,6 +13,7 @@ import { PG_lru, PG_mlocked, PG_unevictable } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
 import type { Task } from './task.js';
 import { vmaModifyFlags } from './vma.js';
+import { lruAddDrain } from './lru_cache.js';
 import { VM_LOCKED, VM_LOCKED_MASK, VM_LOCKONFAULT, VM_SPECIAL, VM_HUGETLB } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { ENTRIES } from '../hw/page_table.js';
@@ -67,6 +68,7 @@ export function munlockVmaFolio(k: Kernel, head: number, vma: Vma): void {
 
 /** mlock_vma_pages_range(): (un)locks the pages already mapped in [start, end). */
 function mlockVmaPagesRange(k: Kernel, vma: Vma, start: number, end: number, lock: boolean): void {
+  lruAddDrain(k);
   const pt = k.pt;
   for (let a = start; a < end; a += 4096) {
     const pmdE = pmdLookup(k, vma.mm, a);
