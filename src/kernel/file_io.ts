@@ -83,12 +83,21 @@ export function unlinkFile(k: Kernel, path: string): number {
 /**
  * pread(2) of one byte at page `index` (filemap_read): a cache miss starts
  * synchronous readahead, a PG_readahead folio asynchronous readahead; the
- * folio is marked accessed. Returns the byte, or -1 past EOF.
+ * folio is marked accessed. tmpfs reads (shmem_file_read_iter) never read
+ * ahead nor fill holes. Returns the byte, or -1 past EOF.
  */
 export function preadByte(k: Kernel, file: OpenFile, index: number): number {
   const inode = file.inode;
   const pos = index * 4096;
   if (pos >= inode.size) return -1;
+  if (inode.isShmem) {
+    // shmem_file_read_iter(): no readahead; a hole reads as zeros without
+    // allocating; a page read from its start is marked accessed.
+    const page = inode.lookup(index);
+    if (page < 0) return 0;
+    folioMarkAccessed(k, k.pages.folioOf(page));
+    return k.mem.first[page]!;
+  }
   const ra = file.ra;
   let pfn = inode.lookup(index);
   if (pfn < 0) {
