@@ -2,6 +2,7 @@
 // as the real-kernel runner. Placement follows docs/scenario-format.md: slots
 // from 16 TiB, 1 GiB apart, MAP_FIXED_NOREPLACE; each process has its own
 // table of named mappings and its own next slot, inherited at fork.
+import { TASK_SIZE } from '../../hw/addr.js';
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
@@ -35,6 +36,22 @@ import type { MappingPlace, OpRecord, RunRecords } from './records.js';
 
 export const SLOT_BASE = 0x100000000000;
 const GIB = 2 ** 30;
+const TIB = 2 ** 40;
+
+/**
+ * Where the real runner process's own image lives, as address ranges that
+ * scenario mappings cannot take (MAP_FIXED_NOREPLACE fails with EEXIST
+ * there). x86-64 ASLR places a PIE program at ELF_ET_DYN_BASE
+ * (0x555555554000) plus up to 1 TiB, its heap up to 1 GiB further; shared
+ * libraries below mmap_base, which lies up to 1 TiB plus the 16 GiB stack
+ * gap below the top, with the stack above. Each range covers every place
+ * ASLR may choose, so a mapping reaching into one collides on some runs and
+ * one reaching past it collides always.
+ */
+export const RUNNER_IMAGE: ReadonlyArray<[number, number]> = [
+  [0x555555554000, 0x555555554000 + TIB + 2 * GIB],
+  [TASK_SIZE - TIB - 17 * GIB, TASK_SIZE],
+];
 
 interface ProcState {
   task: Task;
@@ -63,6 +80,9 @@ export class SimRun {
   constructor(readonly program: Program) {
     this.kernel = new Kernel(program.machine);
     const main = this.kernel.spawn('mmsim-runner');
+    for (const [start, end] of RUNNER_IMAGE) {
+      doMmap(this.kernel, main, { addr: start, len: end - start, prot: PROT_READ, flags: MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, file: null, offset: 0 });
+    }
     this.procs = program.procs.map(() => null);
     this.procs[0] = { task: main, maps: new Map(), nextSlot: SLOT_BASE, baseline: procPidStatus(this.kernel, main) };
   }
