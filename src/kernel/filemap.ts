@@ -26,6 +26,7 @@ import {
   PG_locked,
 } from './page.js';
 import { VM } from './vmstat.js';
+import { lruAddDrain } from './lru_cache.js';
 
 /** Reads past this many mmap misses stop (MMAP_LOTSAMISS). */
 export const MMAP_LOTSAMISS = 100;
@@ -408,6 +409,8 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     k.vmstat.add(VM.pgpgout, n * 4);
     k.ioWritePages += n;
   }
+  // Writeback walks the dirty folios in batches; releasing a non-empty batch drains this CPU's LRU batches.
+  if (written) lruAddDrain(k);
   return written;
 }
 

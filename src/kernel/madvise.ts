@@ -19,7 +19,7 @@ import { removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import type { Task } from './task.js';
 import {
-  VM_ACCESS_FLAGS,
+  VM_READ,
   VM_DONTCOPY,
   VM_HUGEPAGE,
   VM_HUGETLB,
@@ -355,7 +355,8 @@ function madvisePopulate(k: Kernel, task: Task, start: number, end: number, writ
     const vma = mm.lookup(a);
     if (!vma) return -ENOMEM;
     if (vma.flags & (VM_IO | VM_PFNMAP)) return -EINVAL;
-    if (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_ACCESS_FLAGS)) return -EINVAL;
+    // check_vma_flags() without FOLL_FORCE: a read needs VM_READ, a write VM_WRITE.
+    if (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_READ)) return -EINVAL;
     const e = Math.min(end, vma.end);
     const r = getUserPages(k, task, vma, a, e, write);
     if (r === -ENOMEM) return -ENOMEM;

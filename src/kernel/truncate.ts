@@ -21,6 +21,7 @@ import { mmCounter, ptePresent, vmNormalPage } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_dirty } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { lruAddDrain } from './lru_cache.js';
 import { removeRmapPte } from './rmap.js';
 
 /**
@@ -102,10 +103,24 @@ function folioAt(k: Kernel, inode: Inode, index: number): number {
 
 /** Splits the folio holding `index` around it, unmapping it first. */
 function splitAround(k: Kernel, inode: Inode, index: number): void {
+  const p = k.pages;
   const head = folioAt(k, inode, index);
-  if (head === NO_PFN || k.pages.nrPages(head) === 1) return;
+  if (head === NO_PFN || p.nrPages(head) === 1) return;
+  const first = p.index[head]!;
+  const n = p.nrPages(head);
   unmapFolio(k, inode, head);
   splitFileFolio(k, head, index);
+  // __folio_split() drops the new folios that lie wholly past EOF at once.
+  const eof = inode.sizePages;
+  for (let i = Math.max(first, eof); i < first + n; ) {
+    const h = folioAt(k, inode, i);
+    if (h === NO_PFN) {
+      i++;
+      continue;
+    }
+    if (p.index[h]! >= eof) filemapRemoveFolio(k, inode, h);
+    i = p.index[h]! + p.nrPages(h);
+  }
 }
 
 /**
@@ -151,12 +166,18 @@ export function truncateInodePagesRange(k: Kernel, inode: Inode, lstart: number,
   const p = k.pages;
   let start = Math.ceil(lstart / 4096);
   let end = lend === Infinity ? Infinity : Math.floor((lend + 1) / 4096); // exclusive
-  // find_lock_entries(): only folios wholly inside [start, end).
+  // find_lock_entries(): only folios wholly inside [start, end). Releasing
+  // a non-empty folio batch drains this CPU's LRU batches (__folio_batch_release).
+  let found = 0;
   for (const head of cachedFolios(k, inode, start)) {
     const idx = p.index[head]!;
     if (idx >= end) break;
-    if (idx >= start && idx + p.nrPages(head) <= end) truncateInodeFolio(k, inode, head);
+    if (idx >= start && idx + p.nrPages(head) <= end) {
+      truncateInodeFolio(k, inode, head);
+      found++;
+    }
   }
+  if (found) lruAddDrain(k);
   let sameFolio = false;
   let head = folioAt(k, inode, Math.floor(lstart / 4096));
   if (head !== NO_PFN) {
@@ -176,11 +197,16 @@ export function truncateInodePagesRange(k: Kernel, inode: Inode, lstart: number,
     }
   }
   // Whatever is left overlapping [start, end) goes whole.
+  found = 0;
   for (const h of cachedFolios(k, inode, start)) {
     const idx = p.index[h]!;
     if (idx >= end) break;
-    if (idx + p.nrPages(h) > start) truncateInodeFolio(k, inode, h);
+    if (idx + p.nrPages(h) > start) {
+      truncateInodeFolio(k, inode, h);
+      found++;
+    }
   }
+  if (found) lruAddDrain(k);
 }
 
 /**
