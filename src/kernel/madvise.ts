@@ -9,9 +9,9 @@ import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
 import { folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
-import { splitAnonFolio, splitHugePmd } from './huge_memory.js';
+import { splitAnonFolio, splitFileFolio, splitHugePmd, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
-import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
+import { mapsFrame, mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
 import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
@@ -40,7 +40,7 @@ import {
 } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { vmaModifyFlags } from './vma.js';
-import { truncatePagecacheRange } from './truncate.js';
+import { truncatePagecacheRange, unmapMappingRange } from './truncate.js';
 import { madviseCollapse } from './khugepaged.js';
 import type { Madvice } from '../workload/scenario/ops.js';
 
@@ -79,11 +79,24 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
   }
 }
 
-/** folio_maybe_mapped_shared(): mapped by more than this one mapping. */
+/**
+ * folio_maybe_mapped_shared(): a small folio mapped more than once, or a
+ * large one mapped (by PTE or PMD) in more than one address space (the
+ * kernel tracks the mm ids of a large folio's mappers).
+ */
 function mappedShared(k: Kernel, head: number): boolean {
   const p = k.pages;
   if (!(p.flags[head]! & PG_head)) return p.mapcount[head]! > 1;
-  return p.folioMapcount(head) > p.nrPages(head) || p.entireMapcount[head]! > 1;
+  if (p.folioMapcount(head) <= 1) return false;
+  const mms = new Set<Vma['mm']>();
+  const n = p.nrPages(head);
+  for (let i = 0; i < n && mms.size < 2; i++) {
+    if (p.mapcount[head + i] === 0 && p.entireMapcount[head] === 0) continue;
+    rmapWalk(k, head + i, (vma, addr) => {
+      if (mapsFrame(k, vma, addr, head + i)) mms.add(vma.mm);
+    });
+  }
+  return mms.size > 1;
 }
 
 /**
@@ -99,7 +112,10 @@ function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: 
     const head = pt.val[pmdE]!;
     const covered = a >= start && a + PMD_SIZE <= end;
     if (covered && whole(pmdE, head)) continue;
-    if (!covered && !mappedShared(k, head) && k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
+    // A folio other processes map is left alone; an exclusive one cut by
+    // the range is split (split_folio), so the PTE walk sees its pages.
+    if (mappedShared(k, head)) continue;
+    if (k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
     else splitHugePmd(k, vma, pmdE);
   }
 }
@@ -140,26 +156,112 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   return 0;
 }
 
-/** MADV_COLD: deactivate this process's exclusive pages (madvise_cold_or_pageout_pte_range). */
-function madviseCold(k: Kernel, vma: Vma, start: number, end: number): number {
+/**
+ * split_folio() as the madvise and reclaim paths use it: an anonymous folio
+ * is split in place (its pages stay mapped, zero-filled ones become zero-page
+ * PTEs); a page-cache folio is unmapped everywhere and split into order-0
+ * folios, the ones past EOF dropped. A dirty page-cache folio cannot be split
+ * (its buffers cannot be released). Returns false if nothing was split.
+ */
+function splitFolio(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (p.flags[head]! & PG_anon) return splitAnonFolio(k, head);
+  const inode = k.inodes.get(p.mapping[head]!);
+  if (!inode || (p.flags[head]! & PG_dirty && !inode.isShmem)) return false;
+  const first = p.index[head]!;
+  const n = p.nrPages(head);
+  unmapMappingRange(k, inode, first, first + n - 1, false);
+  splitFileFolio(k, head, first, true);
+  for (let i = Math.max(first, inode.sizePages); i < first + n; i++) {
+    const pfn = inode.lookup(i);
+    if (pfn >= 0) filemapRemoveFolio(k, inode, p.folioOf(pfn));
+  }
+  return true;
+}
+
+/** How many PTEs from `e` (at `addr`, before `end`) map consecutive pages of the same folio (folio_pte_batch). */
+function pteBatch(k: Kernel, e: number, addr: number, end: number, pfn: number): number {
+  const pt = k.pt;
+  const p = k.pages;
+  const head = p.folioOf(pfn);
+  const last = head + p.nrPages(head) - 1;
+  let n = 1;
+  while (pfn + n <= last && addr + n * 4096 < end && (e % ENTRIES) + n < ENTRIES) {
+    const f = pt.flags[e + n]!;
+    if (!ptePresent(f) || f & PTE_SPECIAL || pt.val[e + n] !== pfn + n) break;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * MADV_COLD / MADV_PAGEOUT (madvise_cold_or_pageout_pte_range): this
+ * process's exclusive folios in [start, end) are deactivated (cold) or
+ * isolated and reclaimed at once (pageout, references ignored). A large
+ * folio the range covers only in part is split first if exclusive (a
+ * PMD-mapped one too), and skipped if possibly shared; a PMD-mapped folio
+ * the range covers whole is handled as one.
+ */
+function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): number {
   if (!canMadvLru(vma)) return -EINVAL;
   lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
-  handleHugePmds(k, vma, start, end, (pmdE, head) => {
-    if (mappedShared(k, head)) return true;
-    pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
-    deactivate(k, head);
-    return true;
-  });
-  forEachPresentPte(k, vma, start, end, (e) => {
-    const pfn = vmNormalPage(k, e);
-    if (pfn < 0) return;
-    const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
-    pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
-    deactivate(k, head);
-  });
+  const victims: number[] = [];
+  const take = (head: number): void => {
+    if (!pageout) deactivate(k, head);
+    else {
+      p.flags[head] &= ~PG_referenced;
+      if (p.flags[head]! & PG_lru && !(p.flags[head]! & PG_unevictable) && victims[victims.length - 1] !== head) victims.push(head);
+    }
+  };
+  for (let a = start; a < end; ) {
+    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
+    const pmdE = pmdLookup(k, vma.mm, a);
+    if (pmdE < 0 || pmdNone(k, pmdE)) {
+      a = next;
+      continue;
+    }
+    if (pmdHuge(k, pmdE)) {
+      const head = pt.val[pmdE]!;
+      if (pt.flags[pmdE]! & PTE_SPECIAL || mappedShared(k, head)) {
+        a = next;
+        continue;
+      }
+      if (next - a === PMD_SIZE) {
+        if (!pageout) pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
+        take(head);
+        a = next;
+        continue;
+      }
+      if (!splitFolio(k, head) || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+        a = next;
+        continue;
+      }
+    }
+    const table = pt.val[pmdE]!;
+    for (let b = a; b < next; ) {
+      const e = table * ENTRIES + (Math.floor(b / 4096) & 511);
+      const f = pt.flags[e]!;
+      const pfn = ptePresent(f) ? vmNormalPage(k, e) : -1;
+      if (pfn < 0) {
+        b += 4096;
+        continue;
+      }
+      const head = p.folioOf(pfn);
+      const nr = pteBatch(k, e, b, next, pfn);
+      if (p.nrPages(head) > 1 && nr < p.nrPages(head)) {
+        if (mappedShared(k, head) || !splitFolio(k, head)) b += nr * 4096;
+        continue; // look at the same PTE again, now mapping a small folio (or nothing)
+      }
+      b += nr * 4096;
+      if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) !== p.nrPages(head)) continue;
+      if (!pageout) for (let i = 0; i < nr; i++) pt.flags[e + i] = pt.flags[e + i]! & ~PTE_ACCESSED;
+      take(head);
+    }
+    a = next;
+  }
+  for (const head of victims) shrinkFolio(k, head);
   return 0;
 }
 
@@ -174,30 +276,6 @@ function deactivate(k: Kernel, head: number): void {
   if (wasActive) k.vmstat.add(VM.pgdeactivate, p.nrPages(head));
 }
 
-/**
- * MADV_PAGEOUT: reclaims this process's exclusive pages now
- * (reclaim_pages → shrink_folio_list, references ignored). Lazyfree pages
- * still clean are discarded; clean page-cache pages are unmapped and
- * dropped; dirty ones are unmapped and kept for the flusher; anonymous pages
- * need swap and, with none, are activated and stay.
- */
-function madvisePageout(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (!canMadvLru(vma)) return -EINVAL;
-  lruAddDrain(k);
-  const p = k.pages;
-  const victims: number[] = [];
-  handleHugePmds(k, vma, start, end, () => false);
-  forEachPresentPte(k, vma, start, end, (e) => {
-    const pfn = vmNormalPage(k, e);
-    if (pfn < 0) return;
-    const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
-    if (victims[victims.length - 1] !== head) victims.push(head);
-  });
-  for (const head of victims) shrinkFolio(k, head);
-  return 0;
-}
-
 /** Unmaps every PTE mapping of the folio (try_to_unmap); returns false if a lazyfree page was redirtied. */
 function tryToUnmap(k: Kernel, head: number): boolean {
   const p = k.pages;
@@ -205,6 +283,21 @@ function tryToUnmap(k: Kernel, head: number): boolean {
   const lazy = (p.flags[head]! & (PG_anon | PG_swapbacked)) === PG_anon;
   let ok = true;
   const n = p.nrPages(head);
+  if (p.entireMapcount[head]! > 0) {
+    // PMD mappings go whole (a clean lazyfree THP is discarded unsplit).
+    rmapWalk(k, head, (vma, a) => {
+      if (!ok) return;
+      const pmdE = pmdLookup(k, vma.mm, a);
+      if (pmdE < 0 || !pmdHuge(k, pmdE) || pt.val[pmdE] !== head || pt.flags[pmdE]! & PTE_SPECIAL) return;
+      if (lazy && (pt.flags[pmdE]! & PTE_DIRTY || p.flags[head]! & PG_dirty)) {
+        p.flags[head] |= PG_swapbacked;
+        ok = false;
+        return;
+      }
+      if (pt.flags[pmdE]! & PTE_DIRTY) p.flags[head] |= PG_dirty;
+      zapHugePmd(k, vma, pmdE);
+    });
+  }
   for (let i = 0; i < n && ok; i++) {
     rmapWalk(k, head + i, (vma, a) => {
       if (!ok) return;
@@ -228,6 +321,16 @@ function tryToUnmap(k: Kernel, head: number): boolean {
   return ok;
 }
 
+/** Moves a folio to its active list (folio_activate), counted in pgactivate. */
+function activateFolio(k: Kernel, head: number): void {
+  const p = k.pages;
+  if (p.flags[head]! & PG_active) return;
+  k.lru.move(head, () => {
+    p.flags[head] = p.flags[head]! | PG_active;
+  });
+  k.vmstat.add(VM.pgactivate, p.nrPages(head));
+}
+
 /** shrink_folio_list() for one isolated folio, with references ignored. */
 function shrinkFolio(k: Kernel, head: number): void {
   const p = k.pages;
@@ -241,8 +344,13 @@ function shrinkFolio(k: Kernel, head: number): void {
     k.vmstat.add(VM.pgactivate, n);
   };
   if (f & PG_anon && f & PG_swapbacked) {
-    // add_to_swap() fails without swap: the folio is activated and stays mapped.
-    if (k.totalSwapPages === 0) activate();
+    // add_to_swap() fails without swap: a large folio is split (zero-filled
+    // pages go to the zero page) and every piece is activated; all stay mapped.
+    if (k.totalSwapPages === 0) {
+      if (n > 1 && splitAnonFolio(k, head)) {
+        for (let i = 0; i < n; i++) if (p.refcount[head + i]! > 0 && p.flags[head + i]! & PG_lru) activateFolio(k, head + i);
+      } else activate();
+    }
     return;
   }
   if (!tryToUnmap(k, head)) {
@@ -334,9 +442,9 @@ function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number
     case 'remove':
       return madviseRemove(k, vma, start, end);
     case 'cold':
-      return madviseCold(k, vma, start, end);
+      return madviseColdOrPageout(k, vma, start, end, false);
     case 'pageout':
-      return madvisePageout(k, vma, start, end);
+      return madviseColdOrPageout(k, vma, start, end, true);
     case 'willneed':
       return madviseWillneed(k, vma, start, end);
     case 'collapse':
