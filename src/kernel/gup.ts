@@ -10,16 +10,17 @@ import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
 import { PG_zero } from './page.js';
 import type { Task } from './task.js';
-import { faultWithRetry } from './user_fault.js';
+import { faultWithRetry, type FaultCaller } from './user_fault.js';
 import { VM_ACCESS_FLAGS, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_SHARED, VM_WRITE } from './vm_flags.js';
 import { EFAULT, ENOMEM } from './errno.js';
 
 /**
  * Faults in [start, end) of one VMA as get_user_pages does: each page not
  * yet mapped (or not writable, for a write) takes a fault; each page found
- * is marked accessed (FOLL_TOUCH). Returns 0 or a negative errno.
+ * is marked accessed (FOLL_TOUCH). `caller` says how a fault is retried
+ * (FaultCaller). Returns 0 or a negative errno.
  */
-export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end: number, write: boolean): number {
+export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end: number, write: boolean, caller: FaultCaller = 'gup'): number {
   // Populating drains this CPU's folio batches (seen on Linux 6.18: MADV_POPULATE_*, MAP_POPULATE).
   lruAddDrain(k);
   const pt = k.pt;
@@ -40,7 +41,7 @@ export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end
       }
       if (attempt > 2) return -EFAULT;
       const flags = FAULT_FLAG_REMOTE | FAULT_FLAG_ALLOW_RETRY | (write ? FAULT_FLAG_WRITE : 0);
-      const ret = faultWithRetry(k, task, vma, addr, flags, true);
+      const ret = faultWithRetry(k, task, vma, addr, flags, caller);
       if (ret & VM_FAULT_OOM) return -ENOMEM;
       if (ret & (VM_FAULT_SIGBUS | VM_FAULT_ERROR)) return -EFAULT;
     }
@@ -57,7 +58,7 @@ export function populateVmaPageRange(k: Kernel, task: Task, vma: Vma, start: num
   if (vma.flags & VM_LOCKONFAULT) return 0;
   if ((vma.flags & VM_ACCESS_FLAGS) === 0) return -EFAULT;
   const write = (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
-  return getUserPages(k, task, vma, start, end, write);
+  return getUserPages(k, task, vma, start, end, write, 'populate');
 }
 
 /**

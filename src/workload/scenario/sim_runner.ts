@@ -229,10 +229,7 @@ export class SimRun {
       }
       case 'report':
       case 'vmas':
-        for (const n of op.names) {
-          const m = mapping(n);
-          if (isErr(m)) return m;
-        }
+        // As the real runner: names whose mmap failed select nothing (the formatter chooses VMAs by name).
         return { kind: 'smaps', text: procPidSmaps(k, task), maps: [...ps.maps.values()], minflt: task.minFlt, majflt: task.majFlt };
       case 'status':
         return { kind: 'status', text: procPidStatus(k, task), baseline: ps.baseline };
