@@ -2,13 +2,13 @@
 // MADV_POPULATE_(READ|WRITE). Linux: mm/gup.c (__get_user_pages,
 // populate_vma_page_range, __mm_populate, faultin_page, follow_page_pte).
 import { ENTRIES } from '../hw/page_table.js';
-import { PTE_PRESENT, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
+import { PTE_DIRTY, PTE_PRESENT, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
 import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, VM_FAULT_ERROR, VM_FAULT_OOM, VM_FAULT_SIGBUS } from './fault.js';
-import { folioMarkAccessed } from './filemap.js';
+import { folioMarkAccessed, folioMarkDirty } from './filemap.js';
 import { lruAddDrain } from './lru_cache.js';
 import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
-import { PG_zero } from './page.js';
+import { PG_anon, PG_dirty, PG_zero } from './page.js';
 import type { Task } from './task.js';
 import { faultWithRetry, type FaultCaller } from './user_fault.js';
 import { VM_ACCESS_FLAGS, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_SHARED, VM_WRITE } from './vm_flags.js';
@@ -33,8 +33,18 @@ export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end
         if (f & PTE_PRESENT && (!write || f & PTE_RW)) {
           const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (Math.floor(addr / 4096) % ENTRIES);
           if (!(f & PTE_SPECIAL)) {
-            const head = k.pages.folioOf(pfn);
-            if (!(k.pages.flags[head]! & PG_zero)) folioMarkAccessed(k, head);
+            const p = k.pages;
+            const head = p.folioOf(pfn);
+            if (!(p.flags[head]! & PG_zero)) {
+              // follow_page_pte() with FOLL_TOUCH: a write dirties the folio
+              // unless the PTE or the folio is dirty already.
+              if (write && !(f & PTE_DIRTY) && !(p.flags[head]! & PG_dirty)) {
+                const inode = p.flags[head]! & PG_anon ? undefined : k.inodes.get(p.mapping[head]!);
+                if (inode) folioMarkDirty(k, inode, head);
+                else p.flags[head] |= PG_dirty;
+              }
+              folioMarkAccessed(k, head);
+            }
           }
           break;
         }
