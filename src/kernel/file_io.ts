@@ -3,7 +3,7 @@
 // Linux: mm/filemap.c (filemap_read, generic_perform_write), mm/fadvise.c
 // (generic_fadvise), fs/sync.c, fs/open.c (do_truncate), fs/namei.c.
 import { EISDIR, ENODEV, ENOENT } from './errno.js';
-import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
+import { filemapGetOrRead, filemapUpdateFolio, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
 import { lruAddDrain } from './lru_cache.js';
@@ -106,6 +106,7 @@ export function preadByte(k: Kernel, file: OpenFile, index: number): number {
     if (pfn < 0) pfn = filemapGetOrRead(k, inode, index);
   }
   const head = k.pages.folioOf(pfn);
+  filemapUpdateFolio(k, head);
   if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, k.pages.index[head]!, index + 1 - k.pages.index[head]!);
   const prevIndex = ra.prevPos < 0 ? -1 : Math.floor((ra.prevPos - 1) / 4096);
   const prevHead = prevIndex >= 0 ? inode.lookup(prevIndex) : -1;

@@ -78,8 +78,8 @@ export function filemapRemoveFolio(k: Kernel, inode: Inode, head: number): void 
   folioPut(k, head, n);
 }
 
-/** Fills a folio from the disk copy of the file and marks it uptodate (->read_folio). */
-function readFromDisk(k: Kernel, inode: Inode, head: number): void {
+/** Copies the disk contents of the folio's pages into its frames. */
+function fillFromDisk(k: Kernel, inode: Inode, head: number): void {
   const p = k.pages;
   const n = p.nrPages(head);
   const index = p.index[head]!;
@@ -89,9 +89,44 @@ function readFromDisk(k: Kernel, inode: Inode, head: number): void {
     k.mem.first[head + i] = inFile ? inode.data.firstByte(idx) : 0;
     k.mem.fill[head + i] = inFile ? inode.data.fillByte(idx) : 0;
   }
-  p.flags[head] |= PG_uptodate;
+}
+
+/** Fills a folio from the disk copy of the file and marks it uptodate (->read_folio). */
+function readFromDisk(k: Kernel, inode: Inode, head: number): void {
+  fillFromDisk(k, inode, head);
+  const n = k.pages.nrPages(head);
+  k.pages.flags[head] |= PG_uptodate;
   k.vmstat.add(VM.pgpgin, n * 4);
   k.ioReadPages += n;
+}
+
+/**
+ * A folio at `index` that is cached but not uptodate (one that only had
+ * its block read, as ext4_block_truncate_page() leaves it) becomes uptodate
+ * without I/O (block_read_full_folio() finds its buffer uptodate).
+ * Returns true if it was not uptodate.
+ */
+export function filemapUpdateFolio(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (p.flags[head]! & PG_uptodate) return false;
+  p.flags[head] |= PG_uptodate;
+  return true;
+}
+
+/**
+ * __filemap_get_folio(FGP_CREAT) for a write into one block: the folio at
+ * `index`, created (order 0, not uptodate, holding what the disk has) if
+ * missing. Returns the frame, or NO_PFN when out of memory.
+ */
+export function filemapGetFolioCreat(k: Kernel, inode: Inode, index: number): number {
+  const pfn = inode.lookup(index);
+  if (pfn !== NO_PFN) return pfn;
+  const head = allocFolio(k, 0);
+  if (head === NO_PFN) return NO_PFN;
+  filemapAddFolio(k, inode, head, index);
+  fillFromDisk(k, inode, head);
+  folioPut(k, head);
+  return head;
 }
 
 /** Creates, caches and reads one folio; false if something is already cached there. */

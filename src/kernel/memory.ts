@@ -23,7 +23,7 @@ import {
   VM_FAULT_ERROR,
   type VmFault,
 } from './fault.js';
-import { doSyncMmapReadahead, filemapAddFolio, filemapGetOrRead, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
+import { doSyncMmapReadahead, filemapAddFolio, filemapGetOrRead, filemapUpdateFolio, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode } from './fs.js';
 import { copyHugePmd, doHugePmdAnonymousPage, doHugePmdWpPage, doSetPmd, splitHugePmd, thpFaultAllowed, zapHugePmd } from './huge_memory.js';
@@ -338,6 +338,8 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
   const flags = vmf.vma.flags;
   if (pfn !== NO_PFN) {
     const head = k.pages.folioOf(pfn);
+    // page_not_uptodate: read it (the lock is dropped, so retry; not a major fault).
+    if (filemapUpdateFolio(k, head)) return VM_FAULT_RETRY;
     let retry = false;
     if (!(vmf.flags & FAULT_FLAG_TRIED)) {
       // do_async_mmap_readahead()

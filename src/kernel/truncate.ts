@@ -12,7 +12,7 @@
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
-import { cachedFolios, filemapGetOrRead, filemapRemoveFolio, folioMarkDirty } from './filemap.js';
+import { cachedFolios, filemapGetFolioCreat, filemapRemoveFolio, folioMarkDirty } from './filemap.js';
 import { folioPut } from './folio.js';
 import type { Inode } from './fs.js';
 import { splitFileFolio, splitHugePmd } from './huge_memory.js';
@@ -241,14 +241,16 @@ function blockAllocated(inode: Inode, index: number): boolean {
 /**
  * ext4_block_truncate_page(): the block holding byte `bytes` (when it is not
  * block aligned) is read into the page cache if needed, zeroed past that
- * byte and dirtied. Holes are left alone.
+ * byte and dirtied. A folio created for it is not uptodate (only its block
+ * buffer was read), even in a hole, where nothing else happens.
  */
 function ext4BlockTruncatePage(k: Kernel, inode: Inode, bytes: number): void {
   if (bytes % 4096 === 0) return;
   const index = Math.floor(bytes / 4096);
-  if (!blockAllocated(inode, index)) return;
-  const pfn = filemapGetOrRead(k, inode, index);
-  if (pfn === NO_PFN) return;
+  // The folio is looked up or created (FGP_CREAT); only its buffer is read,
+  // so a new folio stays !uptodate, and in a hole nothing more happens.
+  const pfn = filemapGetFolioCreat(k, inode, index);
+  if (pfn === NO_PFN || !blockAllocated(inode, index)) return;
   k.mem.fill[pfn] = 0;
   folioMarkDirty(k, inode, k.pages.folioOf(pfn));
 }
