@@ -387,7 +387,7 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
   return 0;
 }
 
-/** MADV_WILLNEED: read the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
+/** MADV_WILLNEED: read the start of the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
 function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): number {
   if (!vma.file || vma.file.inode.isShmem) {
     // Swap-in readahead (nothing to read without swap), then lru_add_drain().
@@ -396,9 +396,10 @@ function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): numbe
   }
   const inode = vma.file.inode;
   const first = vma.pageIndex(start);
-  const nr = (end - start) / 4096;
-  const chunk = Math.max(vma.file.ra.raPages, 1);
-  for (let i = 0; i < nr; i += chunk) pageCacheRaUnbounded(k, inode, first + i, Math.min(chunk, nr - i), 0);
+  // force_page_cache_ra(): at most max(bdi io_pages, ra_pages) pages (io_pages
+  // is assumed not to exceed ra_pages), read in 2 MiB chunks.
+  const nr = Math.min((end - start) / 4096, vma.file.ra.raPages);
+  for (let i = 0; i < nr; i += 512) pageCacheRaUnbounded(k, inode, first + i, Math.min(512, nr - i), 0);
   return 0;
 }
 
