@@ -14,7 +14,7 @@ import type { Kernel } from './kernel.js';
 import { mapsFrame, mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
-import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
 import { removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import type { Task } from './task.js';
@@ -66,7 +66,11 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
       a = next;
       continue;
     }
@@ -218,7 +222,11 @@ function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, p
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
       a = next;
       continue;
     }

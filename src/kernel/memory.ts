@@ -31,7 +31,7 @@ import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
-import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdNone, pteAlloc } from './pgtable.js';
+import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
@@ -591,7 +591,11 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
       a = next;
       continue;
     }
@@ -649,8 +653,8 @@ export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, src.end);
     const srcPmd = pmdLookup(k, srcMm, a);
     if (srcPmd < 0) {
-      // No PMD table here; skip to the next PUD-aligned range worth checking.
-      a = next;
+      // No PMD table here: nothing to copy up to the end of the missing table.
+      a = Math.min(pmdMissingEnd(k, srcMm, a), src.end);
       continue;
     }
     const dstPmd = pmdAlloc(k, dstMm, a);

@@ -20,7 +20,7 @@ import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent, vmNormalPage } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_dirty } from './page.js';
-import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
 import { lruAddDrain } from './lru_cache.js';
 import { removeRmapPte } from './rmap.js';
 
@@ -40,7 +40,11 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
   for (let a = s; a < e; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, e);
     const pmdE = pmdLookup(k, mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, mm, a), e);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
       a = next;
       continue;
     }
