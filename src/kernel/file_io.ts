@@ -2,7 +2,7 @@
 // file, pread, fsync, posix_fadvise(DONTNEED), truncate, unlink.
 // Linux: mm/filemap.c (filemap_read, generic_perform_write), mm/fadvise.c
 // (generic_fadvise), fs/sync.c, fs/open.c (do_truncate), fs/namei.c.
-import { EISDIR, ENODEV, ENOENT } from './errno.js';
+import { EISDIR, ENODEV, ENOENT, ENOTDIR } from './errno.js';
 import { filemapGetOrRead, filemapUpdateFolio, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
@@ -23,6 +23,7 @@ export function raPagesFor(k: Kernel, inode: Inode): number {
  * directory opened read-only (what mmap of it then fails with).
  */
 export function openFile(k: Kernel, path: string, writable = true): OpenFile | number {
+  if (k.fs.notDir(path)) return -ENOTDIR;
   const inode = k.fs.lookup(path);
   if (!inode) {
     if (k.fs.isDirectory(path)) return writable ? -EISDIR : -ENODEV;

@@ -169,6 +169,17 @@ export class Namespace {
     return this.paths.get(this.resolve(path));
   }
 
+  /**
+   * True if resolving `path` must fail with ENOTDIR: a regular file is used
+   * as a directory (a component before the last, or a trailing '/').
+   */
+  notDir(path: string): boolean {
+    if (path.endsWith('/') && this.lookup(path)) return true;
+    const abs = this.resolve(path);
+    for (let i = abs.indexOf('/', 1); i > 0; i = abs.indexOf('/', i + 1)) if (this.paths.has(abs.slice(0, i))) return true;
+    return false;
+  }
+
   /** Creates an empty inode at path, replacing (unlinking) any previous one. */
   create(path: string): { inode: Inode; replaced: Inode | undefined } {
     const abs = this.resolve(path);

@@ -115,23 +115,38 @@ export class SimRun {
     };
     const isErr = (x: MappingPlace | OpRecord): x is OpRecord => 'kind' in x;
     switch (op.op) {
-      case 'file':
+      // File operations fail with the real runner's messages (runner/mmsim-runner.c).
+      case 'file': {
+        if (k.fs.notDir(op.path)) return { kind: 'error', message: `file: cannot unlink ${op.path}: ENOTDIR` };
+        if (k.fs.isDirectory(op.path)) return { kind: 'error', message: `file: cannot unlink ${op.path}: EISDIR` };
+        const abs = k.fs.resolve(op.path);
+        if (!k.fs.isDirectory(abs.slice(0, abs.lastIndexOf('/')) || '/')) return { kind: 'error', message: `file: cannot create ${op.path}: ENOENT` };
         createFile(k, op.path, op.pages, op.fill, op.chunk);
         return { kind: 'none' };
+      }
       case 'truncate': {
-        const inode = k.fs.lookup(op.path);
-        if (!inode) return { kind: 'error', message: `truncate: ${op.path}: No such file or directory` };
+        const inode = k.fs.notDir(op.path) ? undefined : k.fs.lookup(op.path);
+        if (!inode) {
+          const e = k.fs.notDir(op.path) ? 'ENOTDIR' : k.fs.isDirectory(op.path) ? 'EISDIR' : 'ENOENT';
+          return { kind: 'error', message: `truncate: cannot truncate ${op.path}: ${e}` };
+        }
         truncateFile(k, inode, op.pages * 4096 + op.extraBytes);
         return { kind: 'none' };
       }
       case 'dropcache': {
-        const inode = k.fs.lookup(op.path);
-        if (!inode) return { kind: 'error', message: `dropcache: ${op.path}: No such file or directory` };
+        const inode = k.fs.notDir(op.path) ? undefined : k.fs.lookup(op.path);
+        if (!inode) {
+          // A directory opens read-only and has nothing cached to drop.
+          if (k.fs.isDirectory(op.path) && !k.fs.notDir(op.path)) return { kind: 'none' };
+          return { kind: 'error', message: `dropcache: cannot open ${op.path}: ${k.fs.notDir(op.path) ? 'ENOTDIR' : 'ENOENT'}` };
+        }
         fadviseDontneed(k, inode);
         return { kind: 'none' };
       }
       case 'unlink':
-        if (unlinkFile(k, op.path) < 0) return { kind: 'error', message: `unlink: ${op.path}: No such file or directory` };
+        if (k.fs.notDir(op.path)) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: ENOTDIR` };
+        if (k.fs.isDirectory(op.path)) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: EISDIR` };
+        if (unlinkFile(k, op.path) < 0) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: ENOENT` };
         return { kind: 'none' };
       case 'mmap': {
         let addr: number;
@@ -242,7 +257,7 @@ export class SimRun {
       }
       case 'fork': {
         const child = k.fork(task);
-        if (typeof child === 'number') return { kind: 'error', message: `fork: ${errnoName(child)}` };
+        if (typeof child === 'number') return { kind: 'error', message: `fork failed: ${errnoName(child)}` };
         this.procs[op.child] = {
           task: child,
           maps: new Map([...ps.maps].map(([n, m]) => [n, { ...m }])),
