@@ -428,14 +428,16 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     const pfn = inode.lookup(idx);
     if (pfn === NO_PFN) continue;
     const head = p.folioOf(pfn);
-    if (p.index[head] !== idx) continue; // visit each folio at its first index
+    // Visit each folio once, the one holding `first` too: writeback works on whole folios.
+    if (p.index[head] !== idx && idx !== first) continue;
+    idx = p.index[head]! + p.nrPages(head) - 1;
     if (!(p.flags[head]! & PG_dirty)) continue;
     mkclean(head);
     p.flags[head] &= ~PG_dirty;
     accountCleaned(k, inode, head);
     const n = p.nrPages(head);
     for (let i = 0; i < n; i++) {
-      const fi = idx + i;
+      const fi = p.index[head]! + i;
       if (fi * 4096 >= inode.size) break;
       inode.data.pages.set(fi, [k.mem.first[head + i]!, k.mem.fill[head + i]!]);
     }

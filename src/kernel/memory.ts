@@ -501,13 +501,13 @@ function nextUptodateFolio(k: Kernel, inode: Inode, index: number, end: number):
 /**
  * filemap_map_pages(): maps the uptodate, unlocked, non-readahead folios of
  * [startPgoff, endPgoff] (clipped to i_size) whose PTEs are empty. Linux
- * 6.18 never maps a folio that reaches the file's last page as a whole:
- * only when the first folio found ends before the last page may a PMD-size
- * folio be mapped by PMD and a missing PTE table be installed (otherwise
- * fault-around gives up and the fault path maps the page), and only such a
- * folio, lying inside the VMA and one PTE table, is mapped whole rather
- * than just its part of the window. Every page examined (mapped or not)
- * counts against mmap_miss.
+ * 6.18 never maps a disk file's folio that reaches the file's last page as
+ * a whole (shmem is exempt): only when the first folio found ends before
+ * the last page may a PMD-size folio be mapped by PMD and a missing PTE
+ * table be installed (otherwise fault-around gives up and the fault path
+ * maps the page), and only such a folio, lying inside the VMA and one PTE
+ * table, is mapped whole rather than just its part of the window. Every
+ * page examined (mapped or not) counts against mmap_miss.
  */
 function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: number): number {
   const vma = vmf.vma;
@@ -522,7 +522,7 @@ function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: 
     const fileEnd = Math.ceil(inode.size / 4096) - 1;
     endPgoff = Math.min(endPgoff, fileEnd);
     const firstHead = p.folioOf(inode.lookup(idx));
-    const canMapLarge = fileEnd >= p.index[firstHead]! + p.nrPages(firstHead);
+    const canMapLarge = inode.isShmem || fileEnd >= p.index[firstHead]! + p.nrPages(firstHead);
     if (canMapLarge) {
       // filemap_map_pmd(): a PMD-size folio maps by PMD; else the preallocated table goes in.
       if (pmdHuge(k, vmf.pmdE)) return VM_FAULT_NOPAGE;
@@ -542,7 +542,7 @@ function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: 
       // filemap_map_folio_range(): [idx, min(folio end, endPgoff)], or the whole folio.
       let from = idx;
       let to = Math.min(folioEnd - 1, endPgoff);
-      if (nrFolio > 1 && fileEnd >= folioEnd) {
+      if (nrFolio > 1 && (inode.isShmem || fileEnd >= folioEnd)) {
         const a0 = vma.addressOf(p.index[head]!);
         const aEnd = vma.addressOf(folioEnd - 1);
         if (a0 >= 0 && aEnd >= 0 && roundDown(a0, PMD_SIZE) === roundDown(aEnd, PMD_SIZE)) {
