@@ -439,7 +439,7 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     for (let i = 0; i < n; i++) {
       const fi = p.index[head]! + i;
       if (fi * 4096 >= inode.size) break;
-      inode.data.pages.set(fi, [k.mem.first[head + i]!, k.mem.fill[head + i]!]);
+      inode.data.write(fi, k.mem.first[head + i]!, k.mem.fill[head + i]!);
     }
     written += n;
     k.vmstat.add(VM.nr_written, n);

@@ -221,7 +221,7 @@ export function truncateInodePagesRange(k: Kernel, inode: Inode, lstart: number,
 export function truncatePagecacheRange(k: Kernel, inode: Inode, lstart: number, lend: number): void {
   unmapMappingRange(k, inode, Math.ceil(lstart / 4096), Math.floor((lend + 1) / 4096) - 1, false);
   truncateInodePagesRange(k, inode, lstart, lend);
-  for (let i = Math.floor(lstart / 4096); i * 4096 <= lend && i * 4096 < inode.size; i++) inode.data.pages.set(i, [0, 0]);
+  for (let i = Math.floor(lstart / 4096); i * 4096 <= lend && i * 4096 < inode.size; i++) inode.data.punch(i);
 }
 
 /**
@@ -237,11 +237,6 @@ function truncatePagecache(k: Kernel, inode: Inode, newsize: number): void {
   unmapMappingRange(k, inode, holebegin, last, true);
 }
 
-/** True if the disk holds a block for page `index` (written data, not a hole). */
-function blockAllocated(inode: Inode, index: number): boolean {
-  return index * 4096 < inode.data.fillEnd || inode.data.pages.has(index);
-}
-
 /**
  * ext4_block_truncate_page(): the block holding byte `bytes` (when it is not
  * block aligned) is read into the page cache if needed, zeroed past that
@@ -254,7 +249,7 @@ function ext4BlockTruncatePage(k: Kernel, inode: Inode, bytes: number): void {
   // The folio is looked up or created (FGP_CREAT); only its buffer is read,
   // so a new folio stays !uptodate, and in a hole nothing more happens.
   const pfn = filemapGetFolioCreat(k, inode, index);
-  if (pfn === NO_PFN || !blockAllocated(inode, index)) return;
+  if (pfn === NO_PFN || !inode.data.allocated(index)) return;
   k.mem.fill[pfn] = 0;
   folioMarkDirty(k, inode, k.pages.folioOf(pfn));
 }
