@@ -43,11 +43,13 @@ const NOMEM = 3;
 
 /**
  * thp_vma_allowable_order(TVA_FORCED_COLLAPSE): the sysfs mode does not
- * matter, MADV_NOHUGEPAGE and special VMAs do, disk files are refused, and
- * the VMA must hold an aligned 2 MiB range (checked at its end).
+ * matter, MADV_NOHUGEPAGE and special VMAs do, disk files are refused, an
+ * anonymous VMA needs its anon_vma (it has none before its first fault),
+ * and the VMA must hold an aligned 2 MiB range (checked at its end).
  */
 function collapseAllowed(vma: Vma): boolean {
   if (thpDisabledForVma(vma) || vma.kind === 'file') return false;
+  if (vma.kind === 'anon' && !vma.anonVma) return false;
   const last = vma.end - PMD_SIZE;
   return last >= vma.start && thpSuitable(vma, last);
 }
