@@ -101,6 +101,41 @@ function readFromDisk(k: Kernel, inode: Inode, head: number): void {
 }
 
 /**
+ * ->readahead (ext4_mpage_readpages) for one new folio. A folio that is all
+ * hole is zeroed and uptodate at once; one with a block on disk is read. In
+ * a user fault (Kernel.deferReadIo) that read stays in flight: the folio is
+ * locked and not uptodate until the fault waits for it or ends.
+ */
+function readaheadRead(k: Kernel, inode: Inode, head: number): void {
+  if (!k.deferReadIo) return readFromDisk(k, inode, head);
+  const n = k.pages.nrPages(head);
+  const index = k.pages.index[head]!;
+  let io = false;
+  for (let i = 0; i < n && !io; i++) io = (index + i) * 4096 < inode.size && inode.data.allocated(index + i);
+  if (!io) return readFromDisk(k, inode, head);
+  fillFromDisk(k, inode, head);
+  k.pages.flags[head] |= PG_locked;
+  k.vmstat.add(VM.pgpgin, n * 4);
+  k.ioReadPages += n;
+  k.readsInFlight.push(head);
+}
+
+/**
+ * Completes every read in flight (end_io: uptodate, unlocked). A task that
+ * waits for one folio finds the others of the same readahead done too.
+ * Returns true if the folio `head` was one of them.
+ */
+export function endReadIo(k: Kernel, head = NO_PFN): boolean {
+  let found = false;
+  for (const h of k.readsInFlight) {
+    k.pages.flags[h] = (k.pages.flags[h]! & ~PG_locked) | PG_uptodate;
+    if (h === head) found = true;
+  }
+  k.readsInFlight.length = 0;
+  return found;
+}
+
+/**
  * A folio at `index` that is cached but not uptodate (one that only had
  * its block read, as ext4_block_truncate_page() leaves it) becomes uptodate
  * without I/O (block_read_full_folio() finds its buffer uptodate).
@@ -140,7 +175,7 @@ function readaheadFolio(k: Kernel, inode: Inode, index: number, order: number, m
   // Round the mark down to the folio: the folio holding it carries PG_readahead.
   const mark = Math.floor(markIndex / (1 << order)) * (1 << order);
   if (index === mark) k.pages.flags[head] |= PG_readahead;
-  readFromDisk(k, inode, head);
+  readaheadRead(k, inode, head);
   folioPut(k, head); // drop the allocation reference; the cache keeps its own
   return true;
 }

@@ -23,14 +23,14 @@ import {
   VM_FAULT_ERROR,
   type VmFault,
 } from './fault.js';
-import { doSyncMmapReadahead, filemapAddFolio, filemapGetOrRead, filemapUpdateFolio, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
+import { doSyncMmapReadahead, endReadIo, filemapAddFolio, filemapGetOrRead, filemapUpdateFolio, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode } from './fs.js';
 import { copyHugePmd, doHugePmdAnonymousPage, doHugePmdWpPage, doSetPmd, splitHugePmd, thpFaultAllowed, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_locked, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
 import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_WRITE } from './vm_flags.js';
@@ -338,8 +338,9 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
   const flags = vmf.vma.flags;
   if (pfn !== NO_PFN) {
     const head = k.pages.folioOf(pfn);
+    const locked = (k.pages.flags[head]! & PG_locked) !== 0;
     // page_not_uptodate: read it (the lock is dropped, so retry; not a major fault).
-    if (filemapUpdateFolio(k, head)) return VM_FAULT_RETRY;
+    if (!locked && filemapUpdateFolio(k, head)) return VM_FAULT_RETRY;
     let retry = false;
     if (!(vmf.flags & FAULT_FLAG_TRIED)) {
       // do_async_mmap_readahead()
@@ -352,14 +353,20 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
         }
       }
     }
-    if (retry) return VM_FAULT_RETRY;
+    // lock_folio_maybe_drop_mmap(): a folio under read I/O is waited for
+    // with the lock dropped, so the fault is retried.
+    if (locked) endReadIo(k, head);
+    if (retry || locked) return VM_FAULT_RETRY;
     folioGet(k, head);
     vmf.page = pfn;
     return 0;
   }
   k.vmstat.add(VM.pgmajfault, 1);
   doSyncMmapReadahead(k, file, vmf.vma, vmf.pgoff);
-  if (filemapGetOrRead(k, inode, vmf.pgoff) === NO_PFN) return VM_FAULT_OOM;
+  const got = filemapGetOrRead(k, inode, vmf.pgoff);
+  if (got === NO_PFN) return VM_FAULT_OOM;
+  // The faulting folio's read is waited for; a hole needed none.
+  if (k.pages.flags[k.pages.folioOf(got)]! & PG_locked) endReadIo(k, got);
   return VM_FAULT_MAJOR | VM_FAULT_RETRY;
 }
 

@@ -16,6 +16,7 @@ import {
   VM_FAULT_SIGBUS,
 } from './fault.js';
 import type { Kernel } from './kernel.js';
+import { endReadIo } from './filemap.js';
 import { ACCESS_OK, ACCESS_OOM, ACCESS_SIGBUS, ACCESS_SIGSEGV, handleMmFault } from './memory.js';
 import type { Vma } from './mm_types.js';
 import type { Task } from './task.js';
@@ -65,6 +66,9 @@ export type FaultCaller = 'user' | 'gup' | 'populate';
 export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number, flags: number, caller: FaultCaller): number {
   let first = caller === 'user';
   let ret = 0;
+  // Reads started by this fault stay in flight until it waits for them or
+  // ends; the retry's fault-around skips their folios.
+  k.deferReadIo = true;
   for (let attempt = 0; attempt < 8; attempt++) {
     ret = handleMmFault(k, vma, roundDown(address, PAGE_SIZE), flags);
     if (!(ret & VM_FAULT_RETRY)) break;
@@ -72,6 +76,8 @@ export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number,
     first = false;
     // The VMA may have changed while the lock was dropped; here it cannot.
   }
+  k.deferReadIo = false;
+  endReadIo(k);
   mmAccountFault(k, task, flags, ret);
   return ret;
 }
