@@ -119,9 +119,11 @@ function movePageTables(k: Kernel, vma: Vma, oldAddr: number, newAddr: number, l
 /**
  * copy_vma(): the VMA that will hold the moved range at newAddr, merged
  * with a neighbour there when possible. The file offset (or anon index)
- * travels with the pages.
+ * travels with the pages, except that an anonymous VMA never faulted (no
+ * anon_vma) takes the index of its new address, to merge more easily.
  */
 function copyVma(k: Kernel, vma: Vma, newAddr: number, len: number, pgoff: number): Vma {
+  if (vma.kind === 'anon' && !vma.anonVma) pgoff = newAddr / 4096;
   const merged = vmaMergeNew(k, vma.mm, {
     flags: vma.flags,
     file: vma.file,
