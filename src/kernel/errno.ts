@@ -13,6 +13,7 @@ export const EFAULT = 14;
 export const EBUSY = 16;
 export const EEXIST = 17;
 export const ENODEV = 19;
+export const ENOTDIR = 20;
 export const EISDIR = 21;
 export const EINVAL = 22;
 export const ETXTBSY = 26;
@@ -35,6 +36,7 @@ const NAMES: Record<number, string> = {
   [EBUSY]: 'EBUSY',
   [EEXIST]: 'EEXIST',
   [ENODEV]: 'ENODEV',
+  [ENOTDIR]: 'ENOTDIR',
   [EISDIR]: 'EISDIR',
   [EINVAL]: 'EINVAL',
   [ETXTBSY]: 'ETXTBSY',

@@ -2,11 +2,12 @@
 // file, pread, fsync, posix_fadvise(DONTNEED), truncate, unlink.
 // Linux: mm/filemap.c (filemap_read, generic_perform_write), mm/fadvise.c
 // (generic_fadvise), fs/sync.c, fs/open.c (do_truncate), fs/namei.c.
-import { EISDIR, ENODEV, ENOENT } from './errno.js';
-import { filemapGetOrRead, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
+import { EISDIR, ENODEV, ENOENT, ENOTDIR } from './errno.js';
+import { filemapGetOrRead, filemapUpdateFolio, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
 import type { Kernel } from './kernel.js';
 import { kmapLocal } from './highmem.js';
+import { lruAddDrain } from './lru_cache.js';
 import { maybeEvictInode } from './mmap.js';
 import { fsyncRange } from './msync.js';
 import { PG_readahead } from './page.js';
@@ -23,6 +24,7 @@ export function raPagesFor(k: Kernel, inode: Inode): number {
  * directory opened read-only (what mmap of it then fails with).
  */
 export function openFile(k: Kernel, path: string, writable = true): OpenFile | number {
+  if (k.fs.notDir(path)) return -ENOTDIR;
   const inode = k.fs.lookup(path);
   if (!inode) {
     if (k.fs.isDirectory(path)) return writable ? -EISDIR : -ENODEV;
@@ -79,6 +81,8 @@ export function fsync(k: Kernel, inode: Inode): void {
  */
 export function fadviseDontneed(k: Kernel, inode: Inode): number {
   fsync(k, inode);
+  // generic_fadvise() drains this CPU's folio batches before invalidating.
+  lruAddDrain(k);
   return invalidateMappingPages(k, inode, 0, Math.max(inode.cache.length, inode.sizePages));
 }
 
@@ -98,12 +102,21 @@ export function unlinkFile(k: Kernel, path: string): number {
 /**
  * pread(2) of one byte at page `index` (filemap_read): a cache miss starts
  * synchronous readahead, a PG_readahead folio asynchronous readahead; the
- * folio is marked accessed. Returns the byte, or -1 past EOF.
+ * folio is marked accessed. tmpfs reads (shmem_file_read_iter) never read
+ * ahead nor fill holes. Returns the byte, or -1 past EOF.
  */
 export function preadByte(k: Kernel, file: OpenFile, index: number): number {
   const inode = file.inode;
   const pos = index * 4096;
   if (pos >= inode.size) return -1;
+  if (inode.isShmem) {
+    // shmem_file_read_iter(): no readahead; a hole reads as zeros without
+    // allocating; a page read from its start is marked accessed.
+    const page = inode.lookup(index);
+    if (page < 0) return 0;
+    folioMarkAccessed(k, k.pages.folioOf(page));
+    return k.mem.first[page]!;
+  }
   const ra = file.ra;
   let pfn = inode.lookup(index);
   if (pfn < 0) {
@@ -112,7 +125,8 @@ export function preadByte(k: Kernel, file: OpenFile, index: number): number {
     if (pfn < 0) pfn = filemapGetOrRead(k, inode, index);
   }
   const head = k.pages.folioOf(pfn);
-  if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, 1);
+  filemapUpdateFolio(k, head);
+  if (k.pages.flags[head]! & PG_readahead) pageCacheAsyncRa(k, file, head, k.pages.index[head]!, index + 1 - k.pages.index[head]!);
   const prevIndex = ra.prevPos < 0 ? -1 : Math.floor((ra.prevPos - 1) / 4096);
   const prevHead = prevIndex >= 0 ? inode.lookup(prevIndex) : -1;
   if (prevHead < 0 || k.pages.folioOf(prevHead) !== head) folioMarkAccessed(k, head);

@@ -11,6 +11,9 @@ import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode, OpenFile, RaState } from './fs.js';
 import type { Kernel } from './kernel.js';
 import { kmapLocal } from './highmem.js';
+import type { Vma } from './mm_types.js';
+import { VM_EXEC, VM_HUGEPAGE, VM_RAND_READ, VM_SEQ_READ } from './vm_flags.js';
+import { pageCacheNextMiss, pageCachePrevMiss } from './xarray.js';
 import {
   NO_PFN,
   PG_dirty,
@@ -24,6 +27,7 @@ import {
   PG_locked,
 } from './page.js';
 import { VM } from './vmstat.js';
+import { lruAddDrain } from './lru_cache.js';
 
 /** Reads past this many mmap misses stop (MMAP_LOTSAMISS). */
 export const MMAP_LOTSAMISS = 100;
@@ -75,8 +79,8 @@ export function filemapRemoveFolio(k: Kernel, inode: Inode, head: number): void 
   folioPut(k, head, n);
 }
 
-/** Fills a folio from the disk copy of the file and marks it uptodate (->read_folio). */
-function readFromDisk(k: Kernel, inode: Inode, head: number): void {
+/** Copies the disk contents of the folio's pages into its frames. */
+function fillFromDisk(k: Kernel, inode: Inode, head: number): void {
   const p = k.pages;
   const n = p.nrPages(head);
   const index = p.index[head]!;
@@ -86,9 +90,79 @@ function readFromDisk(k: Kernel, inode: Inode, head: number): void {
     k.mem.first[head + i] = inFile ? inode.data.firstByte(idx) : 0;
     k.mem.fill[head + i] = inFile ? inode.data.fillByte(idx) : 0;
   }
-  p.flags[head] |= PG_uptodate;
+}
+
+/** Fills a folio from the disk copy of the file and marks it uptodate (->read_folio). */
+function readFromDisk(k: Kernel, inode: Inode, head: number): void {
+  fillFromDisk(k, inode, head);
+  const n = k.pages.nrPages(head);
+  k.pages.flags[head] |= PG_uptodate;
   k.vmstat.add(VM.pgpgin, n * 4);
   k.ioReadPages += n;
+}
+
+/**
+ * ->readahead (ext4_mpage_readpages) for one new folio. A folio that is all
+ * hole is zeroed and uptodate at once; one with a block on disk is read. In
+ * a user fault (Kernel.deferReadIo) that read stays in flight: the folio is
+ * locked and not uptodate until the fault waits for it or ends.
+ */
+function readaheadRead(k: Kernel, inode: Inode, head: number): void {
+  if (!k.deferReadIo) return readFromDisk(k, inode, head);
+  const n = k.pages.nrPages(head);
+  const index = k.pages.index[head]!;
+  let io = false;
+  for (let i = 0; i < n && !io; i++) io = (index + i) * 4096 < inode.size && inode.data.allocated(index + i);
+  if (!io) return readFromDisk(k, inode, head);
+  fillFromDisk(k, inode, head);
+  k.pages.flags[head] |= PG_locked;
+  k.vmstat.add(VM.pgpgin, n * 4);
+  k.ioReadPages += n;
+  k.readsInFlight.push(head);
+}
+
+/**
+ * Completes every read in flight (end_io: uptodate, unlocked). A task that
+ * waits for one folio finds the others of the same readahead done too.
+ * Returns true if the folio `head` was one of them.
+ */
+export function endReadIo(k: Kernel, head = NO_PFN): boolean {
+  let found = false;
+  for (const h of k.readsInFlight) {
+    k.pages.flags[h] = (k.pages.flags[h]! & ~PG_locked) | PG_uptodate;
+    if (h === head) found = true;
+  }
+  k.readsInFlight.length = 0;
+  return found;
+}
+
+/**
+ * A folio at `index` that is cached but not uptodate (one that only had
+ * its block read, as ext4_block_truncate_page() leaves it) becomes uptodate
+ * without I/O (block_read_full_folio() finds its buffer uptodate).
+ * Returns true if it was not uptodate.
+ */
+export function filemapUpdateFolio(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (p.flags[head]! & PG_uptodate) return false;
+  p.flags[head] |= PG_uptodate;
+  return true;
+}
+
+/**
+ * __filemap_get_folio(FGP_CREAT) for a write into one block: the folio at
+ * `index`, created (order 0, not uptodate, holding what the disk has) if
+ * missing. Returns the frame, or NO_PFN when out of memory.
+ */
+export function filemapGetFolioCreat(k: Kernel, inode: Inode, index: number): number {
+  const pfn = inode.lookup(index);
+  if (pfn !== NO_PFN) return pfn;
+  const head = allocFolio(k, 0);
+  if (head === NO_PFN) return NO_PFN;
+  filemapAddFolio(k, inode, head, index);
+  fillFromDisk(k, inode, head);
+  folioPut(k, head);
+  return head;
 }
 
 /** Creates, caches and reads one folio; false if something is already cached there. */
@@ -102,7 +176,7 @@ function readaheadFolio(k: Kernel, inode: Inode, index: number, order: number, m
   // Round the mark down to the folio: the folio holding it carries PG_readahead.
   const mark = Math.floor(markIndex / (1 << order)) * (1 << order);
   if (index === mark) k.pages.flags[head] |= PG_readahead;
-  readFromDisk(k, inode, head);
+  readaheadRead(k, inode, head);
   folioPut(k, head); // drop the allocation reference; the cache keeps its own
   return true;
 }
@@ -136,6 +210,7 @@ function doPageCacheRa(k: Kernel, inode: Inode, index: number, nrToRead: number,
   pageCacheRaUnbounded(k, inode, index, nrToRead, lookahead);
 }
 
+/** __ffs(): the index of the lowest set bit (x > 0). */
 function ffs(x: number): number {
   let n = 0;
   while (x % 2 === 0 && n < 31) {
@@ -147,16 +222,18 @@ function ffs(x: number): number {
 
 /**
  * page_cache_ra_order(): reads the window ra.start..start+size in folios of
- * ra.order where alignment and EOF allow, marking the folio at
- * start + size - async_size with PG_readahead. Falls back to order-0 reads
- * around pages already cached.
+ * ra.order (capped by the mapping and by the window, and written back to
+ * ra.order) where alignment and EOF allow, marking the folio at
+ * start + size - async_size with PG_readahead. Windows under 4 pages, and
+ * the rest of a window that meets pages already cached, are read as
+ * order-0 pages by do_page_cache_ra().
  */
 export function pageCacheRaOrder(k: Kernel, inode: Inode, ra: RaState): void {
   const start = ra.start;
   let index = start;
   let limit = lastIndex(inode);
   const mark = start + ra.size - ra.asyncSize;
-  if (inode.maxFolioOrder > 0 && limit >= 0) {
+  if (inode.maxFolioOrder > 0 && ra.size >= 4 && limit >= 0) {
     limit = Math.min(limit, index + ra.size - 1);
     let newOrder = Math.min(inode.maxFolioOrder, ra.order);
     newOrder = Math.min(newOrder, Math.floor(Math.log2(ra.size)));
@@ -174,7 +251,7 @@ export function pageCacheRaOrder(k: Kernel, inode: Inode, ra: RaState): void {
       index += 1 << order;
     }
     if (!failed) return;
-  } else ra.order = 0;
+  } else if (inode.maxFolioOrder === 0) ra.order = 0;
   if (ra.size > index - start) doPageCacheRa(k, inode, index, ra.size - (index - start), ra.asyncSize);
 }
 
@@ -196,7 +273,14 @@ function getInitRaSize(size: number, max: number): number {
   return n;
 }
 
-/** page_cache_sync_ra(): readahead on a read() cache miss at `index`. */
+/**
+ * page_cache_sync_ra(): readahead on a cache miss at `index` by a read of
+ * `reqCount` pages (read(), or an mmap fault in a MADV_SEQUENTIAL VMA). A
+ * read at the start of the file or right after the previous one starts a
+ * fresh window; otherwise the cached history behind the miss
+ * (page_cache_prev_miss) decides between a plain read and a window as long
+ * as that history.
+ */
 export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCount: number): void {
   const ra = file.ra;
   const inode = file.inode;
@@ -211,10 +295,8 @@ export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCou
     ra.size = getInitRaSize(reqCount, maxPages);
     ra.asyncSize = ra.size > reqCount ? ra.size - reqCount : Math.floor(ra.size / 2);
   } else {
-    // Look back for the cached history a sequential stream leaves behind.
-    let miss = index - 1;
-    const stop = Math.max(-1, index - 1 - maxPages);
-    while (miss > stop && inode.lookup(miss) !== NO_PFN) miss--;
+    // The cached history a sequential stream leaves behind.
+    const miss = pageCachePrevMiss(k, inode, index - 1, maxPages);
     let contig = index - miss - 1;
     if (contig <= reqCount) {
       doPageCacheRa(k, inode, index, reqCount, 0);
@@ -230,10 +312,15 @@ export function pageCacheSyncRa(k: Kernel, file: OpenFile, index: number, reqCou
 }
 
 /**
- * page_cache_async_ra(): a read or fault reached the folio carrying
- * PG_readahead; push the window forward before the reader catches up.
+ * page_cache_async_ra(): a read (at the folio's first index) or a fault (at
+ * its page `index`) reached the folio carrying PG_readahead; push the window
+ * forward before the reader catches up. Without a matching window (another
+ * open file, or a fault inside the folio) the new one starts at the next gap
+ * after `index`. The folio order grows by two each time, and the window's
+ * end is cut down to a multiple of it (at most the largest power of two
+ * dividing ra_pages).
  */
-export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, reqCount: number): void {
+export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, index: number, reqCount: number): void {
   const ra = file.ra;
   const p = k.pages;
   if (ra.raPages === 0) return;
@@ -241,54 +328,71 @@ export function pageCacheAsyncRa(k: Kernel, file: OpenFile, head: number, reqCou
   p.flags[head] &= ~PG_readahead;
   const inode = file.inode;
   const maxPages = ra.raPages;
-  const index = p.index[head]!;
   const nr = p.nrPages(head);
   const expected = Math.floor((ra.start + ra.size - ra.asyncSize) / nr) * nr;
   if (index === expected) {
     ra.start += ra.size;
     ra.size = Math.max(ra.size, getNextRaSize(ra, maxPages));
-    ra.asyncSize = ra.size;
   } else {
-    let start = index + 1;
-    while (start - index <= maxPages && inode.lookup(start) !== NO_PFN) start++;
-    if (start - index > maxPages) return;
+    const start = pageCacheNextMiss(k, inode, index + 1, maxPages);
+    if (!start || start - index > maxPages) return;
     ra.start = start;
     ra.size = start - index + reqCount;
     ra.size = getNextRaSize(ra, maxPages);
-    ra.asyncSize = ra.size;
   }
-  ra.order = Math.min(ra.order + 2, inode.maxFolioOrder);
+  ra.order += 2;
+  const align = 2 ** Math.min(ra.order, ffs(maxPages));
+  const end = ra.start + ra.size;
+  const alignedEnd = Math.floor(end / align) * align;
+  if (alignedEnd > ra.start) ra.size -= end - alignedEnd;
+  ra.asyncSize = ra.size;
   pageCacheRaOrder(k, inode, ra);
 }
 
 /**
- * do_sync_mmap_readahead(): a fault missed the page cache. Returns after
- * reading whatever read-around decides (nothing for MADV_RANDOM).
+ * do_sync_mmap_readahead(): a fault at `pgoff` missed the page cache.
+ * MADV_HUGEPAGE VMAs read two PMD-size folios (one for MADV_RANDOM) around
+ * the aligned index, whatever the readahead settings, leaving ra.start as
+ * it was; MADV_RANDOM reads nothing more (unless the VMA is executable);
+ * MADV_SEQUENTIAL reads ahead like read(); after MMAP_LOTSAMISS misses
+ * nothing is read around; an executable VMA reads forward from the fault,
+ * within the VMA; anything else reads ra_pages around the fault.
  */
-export function doSyncMmapReadahead(k: Kernel, file: OpenFile, pgoff: number, vmFlagsSeq: boolean, vmFlagsRand: boolean, hugepage: boolean): void {
+export function doSyncMmapReadahead(k: Kernel, file: OpenFile, vma: Vma, pgoff: number): void {
   const ra = file.ra;
   const inode = file.inode;
-  if (hugepage && inode.maxFolioOrder >= 9) {
-    // Linux: VM_HUGEPAGE read-around in PMD-sized folios.
+  const flags = vma.flags;
+  if (flags & VM_HUGEPAGE) {
+    const saved = ra.start;
     ra.start = Math.floor(pgoff / 512) * 512;
-    ra.size = vmFlagsRand ? 512 : 1024;
-    ra.asyncSize = vmFlagsRand ? 0 : 512;
+    ra.size = flags & VM_RAND_READ ? 512 : 1024;
+    ra.asyncSize = 512;
     ra.order = 9;
     pageCacheRaOrder(k, inode, ra);
+    ra.start = saved;
     return;
   }
-  if (vmFlagsRand) return;
+  if ((flags & (VM_RAND_READ | VM_EXEC)) === VM_RAND_READ) return;
   if (ra.raPages === 0) return;
-  if (vmFlagsSeq) {
+  if (flags & VM_SEQ_READ) {
     pageCacheSyncRa(k, file, pgoff, ra.raPages);
     return;
   }
   if (ra.mmapMiss < MMAP_LOTSAMISS * 10) ra.mmapMiss++;
   if (ra.mmapMiss > MMAP_LOTSAMISS) return;
-  ra.start = Math.max(0, pgoff - Math.floor(ra.raPages / 2));
-  ra.size = ra.raPages;
-  ra.asyncSize = Math.floor(ra.raPages / 4);
-  ra.order = 0;
+  if (flags & VM_EXEC) {
+    // exec_folio_order() is 0 on x86.
+    const vmaEnd = vma.pgoff + vma.nrPages;
+    ra.order = 0;
+    ra.start = Math.max(pgoff, vma.pgoff);
+    ra.size = Math.min(ra.start + ra.raPages, vmaEnd) - ra.start;
+    ra.asyncSize = 0;
+  } else {
+    ra.start = Math.max(0, pgoff - Math.floor(ra.raPages / 2));
+    ra.size = ra.raPages;
+    ra.asyncSize = Math.floor(ra.raPages / 4);
+    ra.order = 0;
+  }
   pageCacheRaOrder(k, inode, ra);
 }
 
@@ -363,16 +467,18 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     const pfn = inode.lookup(idx);
     if (pfn === NO_PFN) continue;
     const head = p.folioOf(pfn);
-    if (p.index[head] !== idx) continue; // visit each folio at its first index
+    // Visit each folio once, the one holding `first` too: writeback works on whole folios.
+    if (p.index[head] !== idx && idx !== first) continue;
+    idx = p.index[head]! + p.nrPages(head) - 1;
     if (!(p.flags[head]! & PG_dirty)) continue;
     mkclean(head);
     p.flags[head] &= ~PG_dirty;
     accountCleaned(k, inode, head);
     const n = p.nrPages(head);
     for (let i = 0; i < n; i++) {
-      const fi = idx + i;
+      const fi = p.index[head]! + i;
       if (fi * 4096 >= inode.size) break;
-      inode.data.pages.set(fi, [k.mem.first[head + i]!, k.mem.fill[head + i]!]);
+      inode.data.write(fi, k.mem.first[head + i]!, k.mem.fill[head + i]!);
     }
     written += n;
     k.vmstat.add(VM.nr_written, n);
@@ -380,6 +486,8 @@ export function writebackRange(k: Kernel, inode: Inode, first: number, last: num
     k.vmstat.add(VM.pgpgout, n * 4);
     k.ioWritePages += n;
   }
+  // Writeback walks the dirty folios in batches; releasing a non-empty batch drains this CPU's LRU batches.
+  if (written) lruAddDrain(k);
   return written;
 }
 

@@ -28,23 +28,43 @@ export class FileData {
   fillEnd = 0;
   /** Written-back pages: index → [first byte, fill byte]. */
   readonly pages = new Map<number, [number, number]>();
+  /** Pages whose block a hole punch freed (read as zeros, no block). */
+  readonly holes = new Set<number>();
 
   firstByte(index: number): number {
     const p = this.pages.get(index);
     if (p) return p[0];
-    return index * 4096 < this.fillEnd ? this.fill : 0;
+    return index * 4096 < this.fillEnd && !this.holes.has(index) ? this.fill : 0;
   }
 
   fillByte(index: number): number {
     const p = this.pages.get(index);
     if (p) return p[1];
-    return (index + 1) * 4096 <= this.fillEnd ? this.fill : 0;
+    return (index + 1) * 4096 <= this.fillEnd && !this.holes.has(index) ? this.fill : 0;
+  }
+
+  /** True if a block backs page `index` (data written, not a hole). */
+  allocated(index: number): boolean {
+    return this.pages.has(index) || (index * 4096 < this.fillEnd && !this.holes.has(index));
+  }
+
+  /** Writeback of page `index` (allocates its block). */
+  write(index: number, first: number, fill: number): void {
+    this.pages.set(index, [first, fill]);
+    this.holes.delete(index);
+  }
+
+  /** Hole punch of page `index`: its block is freed. */
+  punch(index: number): void {
+    this.pages.delete(index);
+    this.holes.add(index);
   }
 
   /** Forgets everything at or beyond `bytes` (truncate). */
   truncate(bytes: number): void {
     this.fillEnd = Math.min(this.fillEnd, bytes);
     for (const i of [...this.pages.keys()]) if (i * 4096 >= bytes) this.pages.delete(i);
+    for (const i of [...this.holes]) if (i * 4096 >= bytes) this.holes.delete(i);
   }
 }
 
@@ -174,6 +194,17 @@ export class Namespace {
 
   lookup(path: string): Inode | undefined {
     return this.paths.get(this.resolve(path));
+  }
+
+  /**
+   * True if resolving `path` must fail with ENOTDIR: a regular file is used
+   * as a directory (a component before the last, or a trailing '/').
+   */
+  notDir(path: string): boolean {
+    if (path.endsWith('/') && this.lookup(path)) return true;
+    const abs = this.resolve(path);
+    for (let i = abs.indexOf('/', 1); i > 0; i = abs.indexOf('/', i + 1)) if (this.paths.has(abs.slice(0, i))) return true;
+    return false;
   }
 
   /** Creates an empty inode at path, replacing (unlinking) any previous one. */

@@ -8,15 +8,15 @@
 // allocate. Deposits are kept in Kernel.deposits, keyed by PMD entry.
 import { HPAGE_PMD_NR, PMD_SHIFT, PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
-import { PTE_ACCESSED, PTE_DIRTY, PTE_PSE, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
 import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from './fault.js';
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_swapbacked, PG_uptodate, PG_zero } from './page.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_mlocked, PG_readahead, PG_swapbacked, PG_tail, PG_uptodate, PG_zero } from './page.js';
 import { freeTable, newTable, pmdHuge, pmdLookup, pmdPopulate } from './pgtable.js';
-import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd } from './rmap.js';
-import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
+import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd, removeRmapPte, rmapWalk } from './rmap.js';
+import { VM_HUGEPAGE, VM_LOCKED, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { lruAddVma } from './mlock.js';
 
@@ -228,10 +228,13 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   if (f & PTE_SPECIAL) {
     for (let i = 0; i < HPAGE_PMD_NR; i++) pt.set(table, i, pteFlags, k.zeroPfn);
   } else {
-    // Each page gets its own PTE mapping; the PMD mapping goes.
+    // Each page gets its own PTE mapping; the PMD mapping goes. A PMD-mapped
+    // THP keeps AnonExclusive on its head page only; every PTE inherits it.
     folioGet(k, head, HPAGE_PMD_NR - 1);
+    const exclusive = p.flags[head]! & PG_anon_exclusive;
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
       p.mapcount[head + i]!++;
+      if (i > 0) p.flags[head + i] = (p.flags[head + i]! & ~PG_anon_exclusive) | exclusive;
       pt.set(table, i, pteFlags, head + i);
     }
     // The PMD mapping goes; every page is still mapped, so only THP counters move.
@@ -356,5 +359,95 @@ export function splitAnonFolio(k: Kernel, head: number): boolean {
     }
     if (onLru) k.lru.addTail(pfn);
   }
+  // remap_page(RMP_USE_SHARED_ZEROPAGE): subpages holding only zeros are
+  // mapped to the shared zero page instead, unless mlocked, and freed.
+  if (!(flags & PG_mlocked)) {
+    for (let i = 0; i < n; i++) {
+      const pfn = head + i;
+      if (p.refcount[pfn] === 0 || k.mem.first[pfn] !== 0 || k.mem.fill[pfn] !== 0) continue;
+      remapToZeroPage(k, pfn);
+    }
+  }
+  return true;
+}
+
+/** try_to_map_unused_to_zeropage() for every PTE mapping a zero-filled anonymous page. */
+function remapToZeroPage(k: Kernel, pfn: number): void {
+  const pt = k.pt;
+  const mappings: Array<[Vma, number]> = [];
+  rmapWalk(k, pfn, (vma, addr) => mappings.push([vma, addr]));
+  for (const [vma, addr] of mappings) {
+    if (vma.flags & VM_LOCKED) continue;
+    const pmdE = pmdLookup(k, vma.mm, addr);
+    if (pmdE < 0 || pmdHuge(k, pmdE) || pt.flags[pmdE] === 0) continue;
+    const e = pt.val[pmdE]! * ENTRIES + (Math.floor(addr / 4096) & 511);
+    if (!(pt.flags[e]! & PTE_PRESENT) || pt.flags[e]! & PTE_SPECIAL || pt.val[e] !== pfn) continue;
+    pt.set(Math.floor(e / ENTRIES), e % ENTRIES, (vma.pageProt & ~PTE_RW) | PTE_SPECIAL, k.zeroPfn);
+    vma.mm.rss[MM_ANONPAGES]!--;
+    removeRmapPte(k, pfn);
+    folioPut(k, pfn);
+  }
+}
+
+/**
+ * The orders of a non-uniform ("buddy") split of a folio at page `at`
+ * (0-based inside the folio), as __split_unmapped_folio() with
+ * SPLIT_TYPE_NON_UNIFORM cuts it: each step halves the part holding `at`
+ * and keeps the other half whole, so `at` ends in an order-0 folio.
+ * Example: order 3 split at 5 gives [0..3] o2, [4] o0, [5] o0, [6..7] o1.
+ * Returns [offset, order] pairs in index order.
+ */
+export function nonUniformSplitPieces(order: number, at: number): Array<[number, number]> {
+  const pieces: Array<[number, number]> = [];
+  let base = 0;
+  for (let o = order; o > 0; o--) {
+    const half = 2 ** (o - 1);
+    if (at < base + half) pieces.push([base + half, o - 1]);
+    else {
+      pieces.push([base, o - 1]);
+      base += half;
+    }
+  }
+  pieces.push([base, 0]);
+  return pieces.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * try_folio_split_to_order() for an unmapped page-cache folio: cuts it
+ * around index `atIndex` into smaller folios (nonUniformSplitPieces), or
+ * with `uniform` into order-0 folios (split_folio()), each
+ * keeping the cache's references to its pages and the folio's state (dirty,
+ * uptodate, LRU list). Precondition: no PTE or PMD maps the folio (file
+ * folios are unmapped before a split and refault afterwards). Returns false
+ * for an order-0 folio.
+ */
+export function splitFileFolio(k: Kernel, head: number, atIndex: number, uniform = false): boolean {
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_head) || p.flags[head]! & PG_anon) return false;
+  const order = p.order[head]!;
+  const n = 1 << order;
+  const flags = p.flags[head]!;
+  const onLru = (flags & PG_lru) !== 0;
+  if (onLru) k.lru.del(head);
+  if (n === HPAGE_PMD_NR) k.vmstat.add(flags & PG_swapbacked ? VM.nr_shmem_hugepages : VM.nr_file_hugepages, -n);
+  const extra = p.refcount[head]! - n;
+  // PG_readahead stays with the first page; the other state is copied to every new folio.
+  const copied = flags & ~(PG_head | PG_tail | PG_lru | PG_readahead);
+  const pieces: Array<[number, number]> = uniform ? Array.from({ length: n }, (_, i) => [i, 0]) : nonUniformSplitPieces(order, atIndex - p.index[head]!);
+  for (const [off, o] of pieces) {
+    const h = head + off;
+    const m = 1 << o;
+    p.flags[h] = copied | (o > 0 ? PG_head : 0) | (off === 0 ? flags & PG_readahead : 0);
+    p.order[h] = o;
+    p.head[h] = h;
+    p.entireMapcount[h] = 0;
+    p.refcount[h] = m + (off === 0 ? extra : 0);
+    for (let i = 1; i < m; i++) {
+      p.flags[h + i] = PG_tail;
+      p.head[h + i] = h;
+    }
+    if (onLru) k.lru.add(h);
+  }
+  if (n === HPAGE_PMD_NR) k.vmstat.add(VM.thp_split_page, 1);
   return true;
 }

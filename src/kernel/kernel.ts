@@ -117,6 +117,14 @@ export class Kernel {
   /** Pages read from and written to disk, for the cost model. */
   ioReadPages = 0;
   ioWritePages = 0;
+  /**
+   * Read I/O is left in flight (its folios locked, not uptodate) while a
+   * user fault is being handled, so that the retry's fault-around skips
+   * them; see endReadIo().
+   */
+  deferReadIo = false;
+  /** Folios under read I/O that has not completed. */
+  readsInFlight: number[] = [];
   private nextPid = 1000;
 
   constructor(

@@ -1,29 +1,28 @@
 // madvise(2). Linux: mm/madvise.c (madvise_walk_vmas, madvise_vma_behavior,
 // madvise_dontneed_free, madvise_free_pte_range, madvise_cold_or_pageout,
-// madvise_remove, madvise_populate, madvise_willneed), mm/khugepaged.c
-// (madvise_collapse), mm/ksm.c (ksm_madvise).
-import { HPAGE_PMD_NR, PMD_SIZE, roundDown } from '../hw/addr.js';
+// madvise_remove, madvise_populate, madvise_willneed), mm/ksm.c
+// (ksm_madvise). MADV_COLLAPSE is in khugepaged.ts.
+import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
-import { PTE_ACCESSED, PTE_DIRTY, PTE_RW, PTE_SPECIAL, PTE_PSE } from '../hw/pte.js';
+import { PTE_ACCESSED, PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { HPAGE_SIZE, hugetlbPunchHole } from './hugetlb.js';
 import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
-import { allocFolio, folioPut } from './folio.js';
+import { folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
-import { splitAnonFolio, splitHugePmd, thpDisabledForVma, thpSuitable } from './huge_memory.js';
+import { splitAnonFolio, splitFileFolio, splitHugePmd, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
-import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
+import { mapsFrame, mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
-import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable, PG_uptodate } from './page.js';
-import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
-import { addNewAnonRmap, removeRmapPte, rmapWalk } from './rmap.js';
+import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
+import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import { addToSwap, swapWritepage } from './swap_state.js';
 import { tryToUnmap as unmapToSwap } from './vmscan.js';
 import type { Task } from './task.js';
-import { lruAddVma } from './mlock.js';
 import {
-  VM_ACCESS_FLAGS,
+  VM_READ,
   VM_DONTCOPY,
   VM_HUGEPAGE,
   VM_HUGETLB,
@@ -45,7 +44,8 @@ import {
 import { MmuGather } from './tlbflush.js';
 import { VM } from './vmstat.js';
 import { vmaModifyFlags } from './vma.js';
-import { truncateRange } from './truncate.js';
+import { truncatePagecacheRange, unmapMappingRange } from './truncate.js';
+import { madviseCollapse } from './khugepaged.js';
 import type { Madvice } from '../workload/scenario/ops.js';
 
 export type Advice = Madvice;
@@ -70,7 +70,11 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
       a = next;
       continue;
     }
@@ -83,11 +87,24 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
   }
 }
 
-/** folio_maybe_mapped_shared(): mapped by more than this one mapping. */
+/**
+ * folio_maybe_mapped_shared(): a small folio mapped more than once, or a
+ * large one mapped (by PTE or PMD) in more than one address space (the
+ * kernel tracks the mm ids of a large folio's mappers).
+ */
 function mappedShared(k: Kernel, head: number): boolean {
   const p = k.pages;
   if (!(p.flags[head]! & PG_head)) return p.mapcount[head]! > 1;
-  return p.folioMapcount(head) > p.nrPages(head) || p.entireMapcount[head]! > 1;
+  if (p.folioMapcount(head) <= 1) return false;
+  const mms = new Set<Vma['mm']>();
+  const n = p.nrPages(head);
+  for (let i = 0; i < n && mms.size < 2; i++) {
+    if (p.mapcount[head + i] === 0 && p.entireMapcount[head] === 0) continue;
+    rmapWalk(k, head + i, (vma, addr) => {
+      if (mapsFrame(k, vma, addr, head + i)) mms.add(vma.mm);
+    });
+  }
+  return mms.size > 1;
 }
 
 /**
@@ -103,7 +120,10 @@ function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: 
     const head = pt.val[pmdE]!;
     const covered = a >= start && a + PMD_SIZE <= end;
     if (covered && whole(pmdE, head, a)) continue;
-    if (!covered && !mappedShared(k, head) && k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
+    // A folio other processes map is left alone; an exclusive one cut by
+    // the range is split (split_folio), so the PTE walk sees its pages.
+    if (mappedShared(k, head)) continue;
+    if (k.pages.flags[head]! & PG_anon) splitAnonFolio(k, head);
     else splitHugePmd(k, vma, pmdE);
   }
 }
@@ -115,6 +135,8 @@ function handleHugePmds(k: Kernel, vma: Vma, start: number, end: number, whole: 
  */
 function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   if (vma.kind !== 'anon') return -EINVAL;
+  // madvise_free_single_vma() first drains this CPU's folio batches.
+  lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
   // Entries that lose Accessed or Dirty are flushed, or a cached dirty translation would write unseen.
@@ -147,31 +169,127 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   return 0;
 }
 
-/** MADV_COLD: deactivate this process's exclusive pages (madvise_cold_or_pageout_pte_range). */
-function madviseCold(k: Kernel, vma: Vma, start: number, end: number): number {
+/**
+ * split_folio() as the madvise and reclaim paths use it: an anonymous folio
+ * is split in place (its pages stay mapped, zero-filled ones become zero-page
+ * PTEs); a page-cache folio is unmapped everywhere and split into order-0
+ * folios, the ones past EOF dropped. A dirty page-cache folio cannot be split
+ * (its buffers cannot be released). Returns false if nothing was split.
+ */
+function splitFolio(k: Kernel, head: number): boolean {
+  const p = k.pages;
+  if (p.flags[head]! & PG_anon) return splitAnonFolio(k, head);
+  const inode = k.inodes.get(p.mapping[head]!);
+  if (!inode || (p.flags[head]! & PG_dirty && !inode.isShmem)) return false;
+  const first = p.index[head]!;
+  const n = p.nrPages(head);
+  unmapMappingRange(k, inode, first, first + n - 1, false);
+  splitFileFolio(k, head, first, true);
+  for (let i = Math.max(first, inode.sizePages); i < first + n; i++) {
+    const pfn = inode.lookup(i);
+    if (pfn >= 0) filemapRemoveFolio(k, inode, p.folioOf(pfn));
+  }
+  return true;
+}
+
+/** How many PTEs from `e` (at `addr`, before `end`) map consecutive pages of the same folio (folio_pte_batch). */
+function pteBatch(k: Kernel, e: number, addr: number, end: number, pfn: number): number {
+  const pt = k.pt;
+  const p = k.pages;
+  const head = p.folioOf(pfn);
+  const last = head + p.nrPages(head) - 1;
+  let n = 1;
+  while (pfn + n <= last && addr + n * 4096 < end && (e % ENTRIES) + n < ENTRIES) {
+    const f = pt.flags[e + n]!;
+    if (!ptePresent(f) || f & PTE_SPECIAL || pt.val[e + n] !== pfn + n) break;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * MADV_COLD / MADV_PAGEOUT (madvise_cold_or_pageout_pte_range): this
+ * process's exclusive folios in [start, end) are deactivated (cold) or
+ * isolated and reclaimed at once (pageout, references ignored). A large
+ * folio the range covers only in part is split first if exclusive (a
+ * PMD-mapped one too), and skipped if possibly shared; a PMD-mapped folio
+ * the range covers whole is handled as one.
+ */
+function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): number {
   if (!canMadvLru(vma)) return -EINVAL;
   lruAddDrain(k);
   const p = k.pages;
   const pt = k.pt;
-  // madvise_cold_or_pageout_pte_range(): old entries are flushed (tlb_remove_tlb_entry).
+  // Entries made old are flushed (tlb_remove_tlb_entries), or the TLB would keep them young.
   const tlb = new MmuGather(k, vma.mm);
-  handleHugePmds(k, vma, start, end, (pmdE, head, addr) => {
-    if (mappedShared(k, head)) return true;
-    if (pt.flags[pmdE]! & PTE_ACCESSED) tlb.flushPmdRange(addr);
-    pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
-    deactivate(k, head);
-    return true;
-  });
-  forEachPresentPte(k, vma, start, end, (e, addr) => {
-    const pfn = vmNormalPage(k, e);
-    if (pfn < 0) return;
-    const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
-    if (pt.flags[e]! & PTE_ACCESSED) tlb.flushPteRange(addr);
-    pt.flags[e] = pt.flags[e]! & ~PTE_ACCESSED;
-    deactivate(k, head);
-  });
+  const victims: number[] = [];
+  const take = (head: number): void => {
+    if (!pageout) deactivate(k, head);
+    else {
+      p.flags[head] &= ~PG_referenced;
+      if (p.flags[head]! & PG_lru && !(p.flags[head]! & PG_unevictable) && victims[victims.length - 1] !== head) victims.push(head);
+    }
+  };
+  for (let a = start; a < end; ) {
+    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
+    const pmdE = pmdLookup(k, vma.mm, a);
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
+      a = next;
+      continue;
+    }
+    if (pmdHuge(k, pmdE)) {
+      const head = pt.val[pmdE]!;
+      if (pt.flags[pmdE]! & PTE_SPECIAL || mappedShared(k, head)) {
+        a = next;
+        continue;
+      }
+      if (next - a === PMD_SIZE) {
+        if (!pageout) {
+          if (pt.flags[pmdE]! & PTE_ACCESSED) tlb.flushPmdRange(a);
+          pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
+        }
+        take(head);
+        a = next;
+        continue;
+      }
+      if (!splitFolio(k, head) || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
+        a = next;
+        continue;
+      }
+    }
+    const table = pt.val[pmdE]!;
+    for (let b = a; b < next; ) {
+      const e = table * ENTRIES + (Math.floor(b / 4096) & 511);
+      const f = pt.flags[e]!;
+      const pfn = ptePresent(f) ? vmNormalPage(k, e) : -1;
+      if (pfn < 0) {
+        b += 4096;
+        continue;
+      }
+      const head = p.folioOf(pfn);
+      const nr = pteBatch(k, e, b, next, pfn);
+      if (p.nrPages(head) > 1 && nr < p.nrPages(head)) {
+        if (mappedShared(k, head) || !splitFolio(k, head)) b += nr * 4096;
+        continue; // look at the same PTE again, now mapping a small folio (or nothing)
+      }
+      b += nr * 4096;
+      if (!(p.flags[head]! & PG_lru) || p.folioMapcount(head) !== p.nrPages(head)) continue;
+      if (!pageout) {
+        for (let i = 0; i < nr; i++) {
+          if (pt.flags[e + i]! & PTE_ACCESSED) tlb.flushPteRange(b - (nr - i) * 4096);
+          pt.flags[e + i] = pt.flags[e + i]! & ~PTE_ACCESSED;
+        }
+      }
+      take(head);
+    }
+    a = next;
+  }
   tlb.finish();
+  for (const head of victims) shrinkFolio(k, head);
   return 0;
 }
 
@@ -186,31 +304,6 @@ function deactivate(k: Kernel, head: number): void {
   if (wasActive) k.vmstat.add(VM.pgdeactivate, p.nrPages(head));
 }
 
-/**
- * MADV_PAGEOUT: reclaims this process's exclusive pages now
- * (reclaim_pages → shrink_folio_list, references ignored). Lazyfree pages
- * still clean are discarded; clean page-cache pages are unmapped and
- * dropped; dirty ones are unmapped and kept for the flusher; anonymous pages
- * are written to swap and unmapped, and stay in the swap cache while the
- * write is in flight; without swap they are activated and stay mapped.
- */
-function madvisePageout(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (!canMadvLru(vma)) return -EINVAL;
-  lruAddDrain(k);
-  const p = k.pages;
-  const victims: number[] = [];
-  handleHugePmds(k, vma, start, end, () => false);
-  forEachPresentPte(k, vma, start, end, (e) => {
-    const pfn = vmNormalPage(k, e);
-    if (pfn < 0) return;
-    const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_lru) || mappedShared(k, head)) return;
-    if (victims[victims.length - 1] !== head) victims.push(head);
-  });
-  for (const head of victims) shrinkFolio(k, head);
-  return 0;
-}
-
 /** Unmaps every PTE mapping of the folio (try_to_unmap); returns false if a lazyfree page was redirtied. */
 function tryToUnmap(k: Kernel, head: number): boolean {
   const p = k.pages;
@@ -218,6 +311,21 @@ function tryToUnmap(k: Kernel, head: number): boolean {
   const lazy = (p.flags[head]! & (PG_anon | PG_swapbacked)) === PG_anon;
   let ok = true;
   const n = p.nrPages(head);
+  if (p.entireMapcount[head]! > 0) {
+    // PMD mappings go whole (a clean lazyfree THP is discarded unsplit).
+    rmapWalk(k, head, (vma, a) => {
+      if (!ok) return;
+      const pmdE = pmdLookup(k, vma.mm, a);
+      if (pmdE < 0 || !pmdHuge(k, pmdE) || pt.val[pmdE] !== head || pt.flags[pmdE]! & PTE_SPECIAL) return;
+      if (lazy && (pt.flags[pmdE]! & PTE_DIRTY || p.flags[head]! & PG_dirty)) {
+        p.flags[head] |= PG_swapbacked;
+        ok = false;
+        return;
+      }
+      if (pt.flags[pmdE]! & PTE_DIRTY) p.flags[head] |= PG_dirty;
+      zapHugePmd(k, vma, pmdE);
+    });
+  }
   for (let i = 0; i < n && ok; i++) {
     rmapWalk(k, head + i, (vma, a) => {
       if (!ok) return;
@@ -243,6 +351,16 @@ function tryToUnmap(k: Kernel, head: number): boolean {
   return ok;
 }
 
+/** Moves a folio to its active list (folio_activate), counted in pgactivate. */
+function activateFolio(k: Kernel, head: number): void {
+  const p = k.pages;
+  if (p.flags[head]! & PG_active) return;
+  k.lru.move(head, () => {
+    p.flags[head] = p.flags[head]! | PG_active;
+  });
+  k.vmstat.add(VM.pgactivate, p.nrPages(head));
+}
+
 /** shrink_folio_list() for one isolated folio, with references ignored. */
 function shrinkFolio(k: Kernel, head: number): void {
   const p = k.pages;
@@ -256,6 +374,14 @@ function shrinkFolio(k: Kernel, head: number): void {
     k.vmstat.add(VM.pgactivate, n);
   };
   if (f & PG_anon && f & PG_swapbacked) {
+    // add_to_swap() fails without swap: a large folio is split (zero-filled
+    // pages go to the zero page) and every piece is activated; all stay mapped.
+    if (k.totalSwapPages === 0) {
+      if (n > 1 && splitAnonFolio(k, head)) {
+        for (let i = 0; i < n; i++) if (p.refcount[head + i]! > 0 && p.flags[head + i]! & PG_lru) activateFolio(k, head + i);
+      } else activate();
+      return;
+    }
     // add_to_swap(): a slot and the swap cache; without a free slot the folio is activated and stays mapped.
     if (!(f & PG_swapcache) && (k.nrSwapPages <= 0 || !addToSwap(k, head))) {
       activate();
@@ -303,108 +429,30 @@ function madviseRemove(k: Kernel, vma: Vma, start: number, end: number): number 
     hugetlbPunchHole(k, vma.file.inode, vma.pageIndex(start), vma.pageIndex(end));
     return 0;
   }
+  lruAddDrain(k);
   const first = vma.pageIndex(start);
   const last = vma.pageIndex(end) - 1;
-  truncateRange(k, vma.file.inode, first, last, true);
+  truncatePagecacheRange(k, vma.file.inode, first * 4096, (last + 1) * 4096 - 1);
   return 0;
 }
 
-/** MADV_WILLNEED: read the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
+/** MADV_WILLNEED: read the start of the file range into the page cache (force_page_cache_ra); no-op for anon without swap. */
 function madviseWillneed(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (!vma.file) return 0;
+  if (!vma.file || vma.file.inode.isShmem) {
+    // Swap-in readahead (nothing to read without swap), then lru_add_drain().
+    lruAddDrain(k);
+    return 0;
+  }
   const inode = vma.file.inode;
   // shmem reads ahead nothing; hugetlbfs has no backing device (generic_fadvise does nothing).
   if (inode.isShmem || inode.fs === 'hugetlbfs') return 0;
   const first = vma.pageIndex(start);
-  const nr = (end - start) / 4096;
-  const chunk = Math.max(vma.file.ra.raPages, 1);
-  for (let i = 0; i < nr; i += chunk) pageCacheRaUnbounded(k, inode, first + i, Math.min(chunk, nr - i), 0);
+  // force_page_cache_ra(): at most max(bdi io_pages, ra_pages) pages (io_pages
+  // is assumed not to exceed ra_pages), read in 2 MiB chunks.
+  const nr = Math.min((end - start) / 4096, vma.file.ra.raPages);
+  for (let i = 0; i < nr; i += 512) pageCacheRaUnbounded(k, inode, first + i, Math.min(512, nr - i), 0);
   return 0;
 }
-
-/**
- * MADV_COLLAPSE: synchronously build a PMD-mapped THP for each aligned 2 MiB
- * range of an anonymous VMA (madvise_collapse), whatever the sysfs mode.
- * Simplification: file-backed collapse (CONFIG_READ_ONLY_THP_FOR_FS) is not
- * modelled and fails with EINVAL.
- */
-function madviseCollapse(k: Kernel, vma: Vma, start: number, end: number): number {
-  if (vma.kind !== 'anon' || thpDisabledForVma(vma)) return -EINVAL;
-  const hstart = Math.ceil(start / PMD_SIZE) * PMD_SIZE;
-  const hend = roundDown(end, PMD_SIZE);
-  if (hstart >= hend) return -EINVAL;
-  const pt = k.pt;
-  const p = k.pages;
-  const mm = vma.mm;
-  let result = 0;
-  for (let a = hstart; a < hend; a += PMD_SIZE) {
-    if (!thpSuitable(vma, a)) {
-      result = -EINVAL;
-      continue;
-    }
-    const pmdE = pmdLookup(k, mm, a);
-    if (pmdE >= 0 && pmdHuge(k, pmdE) && !(pt.flags[pmdE]! & PTE_SPECIAL)) continue; // already a THP
-    if (pmdE < 0 || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
-      result = -EINVAL; // nothing mapped to collapse (SCAN_PMD_NULL)
-      continue;
-    }
-    const table = pt.val[pmdE]!;
-    let present = 0;
-    let writable = false;
-    let dirty = false;
-    let shared = false;
-    for (let i = 0; i < HPAGE_PMD_NR; i++) {
-      const e = table * ENTRIES + i;
-      const f = pt.flags[e]!;
-      if (!ptePresent(f)) continue;
-      if (f & PTE_SPECIAL) continue;
-      const pfn = pt.val[e]!;
-      const head = p.folioOf(pfn);
-      if (!(p.flags[head]! & PG_anon) || p.folioMapcount(head) > 1) shared = true;
-      present++;
-      if (f & PTE_RW) writable = true;
-      if (f & PTE_DIRTY) dirty = true;
-    }
-    if (present === 0 || shared) {
-      result = present === 0 ? -EINVAL : -EAGAIN_COLLAPSE;
-      continue;
-    }
-    const head = allocFolio(k, 9);
-    if (head === -1) {
-      result = -ENOMEM;
-      continue;
-    }
-    // pmdp_collapse_flush(): the PMD leaves the page tables and its range is flushed
-    // (flush_tlb_range, 4 KiB stride) before the PTEs are copied.
-    k.tlb.flushRange(mm, a, a + PMD_SIZE, false);
-    // Copy (zero for holes and zero-page PTEs), then replace the PTE table by one PMD.
-    for (let i = 0; i < HPAGE_PMD_NR; i++) {
-      const e = table * ENTRIES + i;
-      const f = pt.flags[e]!;
-      if (ptePresent(f) && !(f & PTE_SPECIAL)) {
-        const old = pt.val[e]!;
-        k.mem.copy(head + i, old);
-        const oh = p.folioOf(old);
-        removeRmapPte(k, old);
-        mm.rss[mmCounter(k, oh)]!--;
-        folioPut(k, oh);
-      } else k.mem.clear(head + i);
-      pt.clearEntry(e);
-    }
-    p.flags[head] |= PG_uptodate;
-    addNewAnonRmap(k, head, vma, a, true);
-    lruAddVma(k, head, vma);
-    mm.rss[mmCounter(k, head)]! += HPAGE_PMD_NR;
-    // The emptied PTE table becomes the deposit of the new huge PMD.
-    k.deposits.set(pmdE, table);
-    pt.flags[pmdE] = vma.pageProt | PTE_PSE | (writable && vma.flags & VM_WRITE ? PTE_RW : 0) | (dirty ? PTE_DIRTY : 0);
-    pt.val[pmdE] = head;
-    k.vmstat.add(VM.thp_collapse_alloc, 1);
-  }
-  return result;
-}
-
-const EAGAIN_COLLAPSE = 11;
 
 /** The per-VMA part of madvise for one advice (madvise_vma_behavior). */
 function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number, advice: Advice): number {
@@ -454,9 +502,9 @@ function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number
     case 'remove':
       return madviseRemove(k, vma, start, end);
     case 'cold':
-      return madviseCold(k, vma, start, end);
+      return madviseColdOrPageout(k, vma, start, end, false);
     case 'pageout':
-      return madvisePageout(k, vma, start, end);
+      return madviseColdOrPageout(k, vma, start, end, true);
     case 'willneed':
       return madviseWillneed(k, vma, start, end);
     case 'collapse':
@@ -475,7 +523,8 @@ function madvisePopulate(k: Kernel, task: Task, start: number, end: number, writ
     const vma = mm.lookup(a);
     if (!vma) return -ENOMEM;
     if (vma.flags & (VM_IO | VM_PFNMAP)) return -EINVAL;
-    if (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_ACCESS_FLAGS)) return -EINVAL;
+    // check_vma_flags() without FOLL_FORCE: a read needs VM_READ, a write VM_WRITE.
+    if (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_READ)) return -EINVAL;
     const e = Math.min(end, vma.end);
     const r = getUserPages(k, task, vma, a, e, write);
     if (r === -ENOMEM) return -ENOMEM;

@@ -23,17 +23,17 @@ import {
   VM_FAULT_ERROR,
   type VmFault,
 } from './fault.js';
-import { doSyncMmapReadahead, filemapAddFolio, filemapGetOrRead, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
+import { doSyncMmapReadahead, endReadIo, filemapAddFolio, filemapGetOrRead, filemapUpdateFolio, folioMarkAccessed, folioMarkDirty, pageCacheAsyncRa } from './filemap.js';
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Inode } from './fs.js';
 import { copyHugePmd, doHugePmdAnonymousPage, doHugePmdWpPage, doSetPmd, splitHugePmd, thpFaultAllowed, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
-import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdNone, pteAlloc } from './pgtable.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_locked, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
+import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
-import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SEQ_READ, VM_SHARED, VM_HUGEPAGE, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
+import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
 import { copyHugetlbPageRange, hugetlbFault, unmapHugepageRange } from './hugetlb.js';
 import { VM } from './vmstat.js';
 import { doSwapPage, freeSwapAndCache, shmemSwapin, copySwapPte } from './swap.js';
@@ -359,6 +359,9 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
   const flags = vmf.vma.flags;
   if (pfn !== NO_PFN) {
     const head = k.pages.folioOf(pfn);
+    const locked = (k.pages.flags[head]! & PG_locked) !== 0;
+    // page_not_uptodate: read it (the lock is dropped, so retry; not a major fault).
+    if (!locked && filemapUpdateFolio(k, head)) return VM_FAULT_RETRY;
     let retry = false;
     if (!(vmf.flags & FAULT_FLAG_TRIED)) {
       // do_async_mmap_readahead()
@@ -366,19 +369,25 @@ function vmaFault(k: Kernel, vmf: VmFault): number {
       if (!(flags & VM_RAND_READ) && ra.raPages) {
         if (ra.mmapMiss > 0) ra.mmapMiss--;
         if (k.pages.flags[head]! & PG_readahead) {
-          pageCacheAsyncRa(k, file, head, ra.raPages);
+          pageCacheAsyncRa(k, file, head, vmf.pgoff, ra.raPages);
           retry = true; // the mmap lock was dropped for the I/O
         }
       }
     }
-    if (retry) return VM_FAULT_RETRY;
+    // lock_folio_maybe_drop_mmap(): a folio under read I/O is waited for
+    // with the lock dropped, so the fault is retried.
+    if (locked) endReadIo(k, head);
+    if (retry || locked) return VM_FAULT_RETRY;
     folioGet(k, head);
     vmf.page = pfn;
     return 0;
   }
   k.vmstat.add(VM.pgmajfault, 1);
-  doSyncMmapReadahead(k, file, vmf.pgoff, (flags & VM_SEQ_READ) !== 0, (flags & VM_RAND_READ) !== 0, (flags & VM_HUGEPAGE) !== 0);
-  if (filemapGetOrRead(k, inode, vmf.pgoff) === NO_PFN) return VM_FAULT_OOM;
+  doSyncMmapReadahead(k, file, vmf.vma, vmf.pgoff);
+  const got = filemapGetOrRead(k, inode, vmf.pgoff);
+  if (got === NO_PFN) return VM_FAULT_OOM;
+  // The faulting folio's read is waited for; a hole needed none.
+  if (k.pages.flags[k.pages.folioOf(got)]! & PG_locked) endReadIo(k, got);
   return VM_FAULT_MAJOR | VM_FAULT_RETRY;
 }
 
@@ -438,8 +447,10 @@ function mlockMappedFolio(k: Kernel, head: number, vma: Vma): void {
 
 /**
  * finish_fault(): installs the page found by ->fault (or its COW copy).
- * A PMD-size folio in an empty, suitable PMD range is mapped by PMD; shmem
- * maps a whole large folio at once; everything else maps one page.
+ * A PMD-size folio in an empty, suitable PMD range is mapped by PMD; a large
+ * page-cache folio that lies inside the VMA and one PTE table, and (for disk
+ * files) ends inside i_size, is mapped whole (Linux 6.18); everything else
+ * maps one page.
  */
 function finishFault(k: Kernel, vmf: VmFault): number {
   const vma = vmf.vma;
@@ -462,7 +473,7 @@ function finishFault(k: Kernel, vmf: VmFault): number {
   let nr = 1;
   let addr = vmf.address;
   let first = page;
-  if (!isCow && vma.kind === 'shmem' && !needsFallback && p.nrPages(head) > 1) {
+  if (!isCow && !needsFallback && p.nrPages(head) > 1) {
     const idx = page - head;
     const vmaOff = vmf.pgoff - vma.pgoff;
     const pteOff = Math.floor(vmf.address / 4096) & 511;
@@ -501,76 +512,97 @@ function doFaultAround(k: Kernel, vmf: VmFault): number {
 }
 
 /**
+ * next_uptodate_folio(): the first cached folio at or after `index` (up to
+ * `end`) that fault-around may map: uptodate, not under readahead marking
+ * and starting inside i_size. Returns the index it was found at (inside the
+ * folio) or -1.
+ */
+function nextUptodateFolio(k: Kernel, inode: Inode, index: number, end: number): number {
+  const p = k.pages;
+  const maxIdx = Math.ceil(inode.size / 4096);
+  for (let idx = index; idx <= end; idx++) {
+    const pfn = inode.lookup(idx);
+    if (pfn === NO_PFN) continue;
+    const head = p.folioOf(pfn);
+    const f = p.flags[head]!;
+    if (!(f & PG_uptodate) || f & PG_readahead || idx >= maxIdx) {
+      idx = p.index[head]! + p.nrPages(head) - 1;
+      continue;
+    }
+    return idx;
+  }
+  return -1;
+}
+
+/**
  * filemap_map_pages(): maps the uptodate, unlocked, non-readahead folios of
- * [startPgoff, endPgoff] whose PTEs are empty. A large folio is mapped whole
- * when it lies inside the VMA and one PTE table and ends inside i_size.
+ * [startPgoff, endPgoff] (clipped to i_size) whose PTEs are empty. Linux
+ * 6.18 never maps a disk file's folio that reaches the file's last page as
+ * a whole (shmem is exempt): only when the first folio found ends before
+ * the last page may a PMD-size folio be mapped by PMD and a missing PTE
+ * table be installed (otherwise fault-around gives up and the fault path
+ * maps the page), and only such a folio, lying inside the VMA and one PTE
+ * table, is mapped whole rather than just its part of the window. Every
+ * page examined (mapped or not) counts against mmap_miss.
  */
 function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: number): number {
   const vma = vmf.vma;
   const file = vma.file!;
   const inode = file.inode;
   const p = k.pages;
-  const fileEnd = Math.ceil(inode.size / 4096) - 1;
-  endPgoff = Math.min(endPgoff, fileEnd);
-  let ret = 0;
-  let tableReady = !pmdNone(k, vmf.pmdE);
+  const ra = file.ra;
   let mmapMiss = 0;
-  let first = true;
-  let rss = 0;
-  let counter = MM_FILEPAGES;
-  for (let idx = startPgoff; idx <= endPgoff; idx++) {
-    const pfn = inode.lookup(idx);
-    if (pfn === NO_PFN) continue;
-    const head = p.folioOf(pfn);
-    const f = p.flags[head]!;
-    if (!(f & PG_uptodate) || f & PG_readahead) {
-      idx = p.index[head]! + p.nrPages(head) - 1;
-      continue;
-    }
-    const nrFolio = p.nrPages(head);
-    const folioEnd = p.index[head]! + nrFolio; // folio_next_index
-    const mapLarge = inode.isShmem || fileEnd >= folioEnd - 1;
-    if (first) {
-      first = false;
-      // filemap_map_pmd(): a PMD-size folio maps by PMD; else install the table.
+  let ret = 0;
+  let idx = nextUptodateFolio(k, inode, startPgoff, endPgoff);
+  if (idx >= 0) {
+    const fileEnd = Math.ceil(inode.size / 4096) - 1;
+    endPgoff = Math.min(endPgoff, fileEnd);
+    const firstHead = p.folioOf(inode.lookup(idx));
+    const canMapLarge = inode.isShmem || fileEnd >= p.index[firstHead]! + p.nrPages(firstHead);
+    if (canMapLarge) {
+      // filemap_map_pmd(): a PMD-size folio maps by PMD; else the preallocated table goes in.
       if (pmdHuge(k, vmf.pmdE)) return VM_FAULT_NOPAGE;
-      if (!tableReady && mapLarge && nrFolio === 512) {
-        if (doSetPmd(k, vma, vmf.pmdE, head, vma.addressOf(p.index[head]!) >= 0 ? vma.addressOf(p.index[head]!) : vmf.address, false)) {
-          return VM_FAULT_NOPAGE;
+      if (pmdNone(k, vmf.pmdE)) {
+        if (p.nrPages(firstHead) === 512 && doSetPmd(k, vma, vmf.pmdE, firstHead, vmf.address, false)) return VM_FAULT_NOPAGE;
+        if (pteAlloc(k, vma.mm, vmf.pmdE) < 0) return VM_FAULT_OOM;
+      }
+    }
+    // pte_offset_map_lock() finds no table: nothing is mapped here.
+    if (pmdNone(k, vmf.pmdE) || pmdHuge(k, vmf.pmdE)) idx = -1;
+    let rss = 0;
+    const counter = fileCounter(k, firstHead);
+    while (idx >= 0) {
+      const head = p.folioOf(inode.lookup(idx));
+      const nrFolio = p.nrPages(head);
+      const folioEnd = p.index[head]! + nrFolio; // folio_next_index
+      // filemap_map_folio_range(): [idx, min(folio end, endPgoff)], or the whole folio.
+      let from = idx;
+      let to = Math.min(folioEnd - 1, endPgoff);
+      if (nrFolio > 1 && (inode.isShmem || fileEnd >= folioEnd)) {
+        const a0 = vma.addressOf(p.index[head]!);
+        const aEnd = vma.addressOf(folioEnd - 1);
+        if (a0 >= 0 && aEnd >= 0 && roundDown(a0, PMD_SIZE) === roundDown(aEnd, PMD_SIZE)) {
+          from = p.index[head]!;
+          to = folioEnd - 1;
         }
       }
-      if (!tableReady) {
-        if (pteAlloc(k, vma.mm, vmf.pmdE) < 0) return VM_FAULT_OOM;
-        tableReady = true;
+      const workingset = (p.flags[head]! & PG_workingset) !== 0;
+      for (let j = from; j <= to; j++) {
+        if (!workingset) mmapMiss++;
+        const addr = vma.addressOf(j);
+        const e = pteOf(k, vmf, addr);
+        if (!pteNone(k, e)) continue;
+        addRmapPte(k, head + (j - p.index[head]!));
+        folioGet(k, head);
+        setEntry(k, e, vma.pageProt | (vma.pageProt & PTE_RW && p.flags[head]! & PG_dirty ? PTE_DIRTY : 0), head + (j - p.index[head]!));
+        rss++;
+        if (addr === vmf.address) ret = VM_FAULT_NOPAGE;
       }
+      if (folioEnd > endPgoff) break;
+      idx = nextUptodateFolio(k, inode, folioEnd, endPgoff);
     }
-    counter = fileCounter(k, head);
-    // Range of this folio to map: [idx, min(folio end, endPgoff)], or the whole folio.
-    let from = idx;
-    let to = Math.min(folioEnd - 1, endPgoff);
-    if (nrFolio > 1 && mapLarge) {
-      const a0 = vma.addressOf(p.index[head]!);
-      const aEnd = vma.addressOf(folioEnd - 1);
-      if (a0 >= 0 && aEnd >= 0 && roundDown(a0, PMD_SIZE) === roundDown(aEnd, PMD_SIZE)) {
-        from = p.index[head]!;
-        to = folioEnd - 1;
-      }
-    }
-    for (let j = from; j <= to; j++) {
-      const addr = vma.addressOf(j);
-      const e = pteOf(k, vmf, addr);
-      if (!pteNone(k, e)) continue;
-      if (!(p.flags[head]! & PG_workingset)) mmapMiss++;
-      addRmapPte(k, head + (j - p.index[head]!));
-      folioGet(k, head);
-      setEntry(k, e, vma.pageProt | (vma.pageProt & PTE_RW && p.flags[head]! & PG_dirty ? PTE_DIRTY : 0), head + (j - p.index[head]!));
-      rss++;
-      if (addr === vmf.address) ret = VM_FAULT_NOPAGE;
-    }
-    idx = folioEnd - 1;
+    vma.mm.rss[counter]! += rss;
   }
-  vma.mm.rss[counter]! += rss;
-  const ra = file.ra;
   ra.mmapMiss = mmapMiss >= ra.mmapMiss ? 0 : ra.mmapMiss - mmapMiss;
   return ret;
 }
@@ -598,7 +630,11 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
       a = next;
       continue;
     }
@@ -667,8 +703,8 @@ export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, src.end);
     const srcPmd = pmdLookup(k, srcMm, a);
     if (srcPmd < 0) {
-      // No PMD table here; skip to the next PUD-aligned range worth checking.
-      a = next;
+      // No PMD table here: nothing to copy up to the end of the missing table.
+      a = Math.min(pmdMissingEnd(k, srcMm, a), src.end);
       continue;
     }
     const dstPmd = pmdAlloc(k, dstMm, a);

@@ -10,9 +10,11 @@ import { mmPopulate } from './gup.js';
 import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
 import { PG_lru, PG_mlocked, PG_unevictable } from './page.js';
-import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import type { Task } from './task.js';
 import { vmaModifyFlags } from './vma.js';
+import { lruAddDrain } from './lru_cache.js';
 import { VM_LOCKED, VM_LOCKED_MASK, VM_LOCKONFAULT, VM_SPECIAL, VM_HUGETLB } from './vm_flags.js';
 import { VM } from './vmstat.js';
 import { ENTRIES } from '../hw/page_table.js';
@@ -67,10 +69,18 @@ export function munlockVmaFolio(k: Kernel, head: number, vma: Vma): void {
 
 /** mlock_vma_pages_range(): (un)locks the pages already mapped in [start, end). */
 function mlockVmaPagesRange(k: Kernel, vma: Vma, start: number, end: number, lock: boolean): void {
+  lruAddDrain(k);
   const pt = k.pt;
   for (let a = start; a < end; a += 4096) {
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) continue;
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end) - 4096;
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
+      a = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end) - 4096;
+      continue;
+    }
     let pfn: number;
     if (pmdHuge(k, pmdE)) {
       if (pt.flags[pmdE]! & PTE_SPECIAL) continue;

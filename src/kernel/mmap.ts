@@ -12,6 +12,7 @@ import { zapPageRange } from './memory.js';
 import { Vma, type Mm, type VmaKind } from './mm_types.js';
 import { freePgtables } from './pgtable.js';
 import { HPAGE_SIZE, hugetlbEvictInode, hugetlbMmapLen, hugetlbReservePages, hugetlbSplitOk, hugetlbVmaClose } from './hugetlb.js';
+import { lruAddDrain } from './lru_cache.js';
 import type { Task } from './task.js';
 import { MmuGather } from './tlbflush.js';
 import { vmEnoughMemory, vmUnacctMemory, OVERCOMMIT_NEVER } from './util.js';
@@ -312,7 +313,10 @@ export function releaseFile(k: Kernel, v: Vma): void {
 export function maybeEvictInode(k: Kernel, inode: Inode): void {
   if (inode.nlink > 0 || inode.mmaps.size > 0 || inode.openCount > 0) return;
   if (inode.fs === 'hugetlbfs') hugetlbEvictInode(k, inode);
-  for (const head of cachedFolios(k, inode, 0)) filemapRemoveFolio(k, inode, head);
+  // truncate_inode_pages_final(): a non-empty folio batch drains this CPU's LRU batches.
+  const folios = cachedFolios(k, inode, 0);
+  for (const head of folios) filemapRemoveFolio(k, inode, head);
+  if (folios.length) lruAddDrain(k);
   if (inode.acctPages) {
     vmUnacctMemory(k, inode.acctPages);
     inode.acctPages = 0;

@@ -12,7 +12,7 @@ import { ptePresent, vmNormalPage } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, protToVmFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page.js';
-import { pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
+import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
 import type { Task } from './task.js';
 import { MmuGather } from './tlbflush.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
@@ -79,7 +79,11 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
   for (let a = start; a < end; ) {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || pmdNone(k, pmdE)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
+      continue;
+    }
+    if (pmdNone(k, pmdE)) {
       a = next;
       continue;
     }

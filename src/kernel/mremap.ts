@@ -19,7 +19,7 @@ import { splitHugePmd } from './huge_memory.js';
 import { cloneAnonVma } from './rmap.js';
 import type { Task } from './task.js';
 import { vmEnoughMemory } from './util.js';
-import { VM_ACCOUNT, VM_DONTEXPAND, VM_HUGETLB, VM_LOCKED, VM_PFNMAP } from './vm_flags.js';
+import { VM_ACCOUNT, VM_DONTEXPAND, VM_HUGETLB, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from './vm_flags.js';
 import { HPAGE_SIZE } from './hugetlb.js';
 import { vmStatAccount, vmaLink, vmaMergeNew } from './vma.js';
 
@@ -128,9 +128,11 @@ function movePageTables(k: Kernel, vma: Vma, oldAddr: number, newAddr: number, l
 /**
  * copy_vma(): the VMA that will hold the moved range at newAddr, merged
  * with a neighbour there when possible. The file offset (or anon index)
- * travels with the pages.
+ * travels with the pages, except that an anonymous VMA never faulted (no
+ * anon_vma) takes the index of its new address, to merge more easily.
  */
 function copyVma(k: Kernel, vma: Vma, newAddr: number, len: number, pgoff: number): Vma {
+  if (vma.kind === 'anon' && !vma.anonVma) pgoff = newAddr / 4096;
   const merged = vmaMergeNew(k, vma.mm, {
     flags: vma.flags,
     file: vma.file,
@@ -182,6 +184,72 @@ function moveVma(k: Kernel, task: Task, vma: Vma, oldAddr: number, oldLen: numbe
   return newAddr;
 }
 
+/**
+ * check_prep_vma(): for a resize or move that maps new space, the old range
+ * must lie in one VMA (EFAULT; a shrink only needs its new length to), a
+ * private mapping cannot be "duplicated" from length 0 (EINVAL), and
+ * VM_DONTEXPAND or VM_PFNMAP mappings cannot grow (EFAULT). An in-place
+ * shrink or same-size call is never checked. Returns 0 or a negative errno.
+ */
+function checkPrepVma(vma: Vma, addr: number, oldLen: number, newLen: number, moves: boolean): number {
+  if (newLen <= oldLen && !moves) return 0;
+  if (oldLen === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) return -EINVAL;
+  if (Math.min(oldLen, newLen) > vma.end - addr) return -EFAULT;
+  if (newLen <= oldLen) return 0;
+  if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
+  return 0;
+}
+
+/**
+ * mremap_to(): moves [addr, +oldLen) of `vma` to newAddr with length
+ * newLen, replacing whatever was there and shrinking first if asked to.
+ */
+function mremapTo(k: Kernel, task: Task, addr: number, oldLen: number, newLen: number, newAddr: number): number {
+  const mm = task.mm!;
+  const r = doMunmap(k, mm, newAddr, newLen);
+  if (r < 0) return r;
+  let vma = mm.lookup(addr);
+  if (!vma) return -EFAULT;
+  if (oldLen > newLen) {
+    doMunmap(k, mm, addr + newLen, oldLen - newLen);
+    oldLen = newLen;
+    vma = mm.lookup(addr);
+    if (!vma) return -EFAULT;
+  }
+  if (newLen > oldLen && vma.flags & VM_ACCOUNT && vmEnoughMemory(k, mm, (newLen - oldLen) / 4096) < 0) return -ENOMEM;
+  return moveVma(k, task, vma, addr, oldLen, newLen, newAddr);
+}
+
+/**
+ * remap_move() (Linux 6.17+): a pure move (MREMAP_FIXED, same length) may
+ * cover several VMAs; each is moved so that the gaps between them stay the
+ * same at the destination. A gap at the start of the range is EFAULT.
+ * Returns the new address of the first VMA.
+ */
+function remapMove(k: Kernel, task: Task, addr: number, len: number, newAddr: number): number {
+  const mm = task.mm!;
+  const end = addr + len;
+  let res = -EFAULT;
+  let target = newAddr;
+  let lastEnd = -1;
+  let cursor = addr;
+  for (;;) {
+    const vma = mm.findVma(cursor);
+    if (!vma || vma.start >= end) break;
+    if (lastEnd < 0 && addr < vma.start) return -EFAULT;
+    const a = Math.max(vma.start, addr);
+    const n = Math.min(end, vma.end) - a;
+    const offset = lastEnd < 0 ? 0 : vma.start - lastEnd;
+    lastEnd = vma.end;
+    cursor = a + n;
+    const r = mremapTo(k, task, a, n, n, target + offset);
+    if (r < 0) return r;
+    if (res < 0) res = r;
+    target = r + n;
+  }
+  return res;
+}
+
 /** True if [vma.end, vma.end + delta) is free (vma_expandable). */
 function expandable(mm: Mm, vma: Vma, delta: number): boolean {
   const end = vma.end + delta;
@@ -210,7 +278,8 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
     if (addr < newAddr + newLen && newAddr < addr + oldLen) return -EINVAL;
     if (mm.mapCount + 2 >= k.maxMapCount - 3) return -ENOMEM;
   }
-  let vma = mm.lookup(addr);
+  if (fixed && oldLen === newLen) return remapMove(k, task, addr, oldLen, newAddr);
+  const vma = mm.lookup(addr);
   if (!vma) return -EFAULT;
   if (vma.flags & VM_HUGETLB) {
     // align_hugetlb(): lengths round up to huge pages, addresses must be
@@ -219,32 +288,32 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
     newLen = roundUp(newLen, HPAGE_SIZE);
     if (addr % HPAGE_SIZE || (fixed && newAddr % HPAGE_SIZE) || newLen > oldLen) return -EINVAL;
   }
-  if (oldLen > vma.end - addr) return -EFAULT;
-  if (fixed) {
-    const r = doMunmap(k, mm, newAddr, newLen);
-    if (r < 0) return r;
-    if (oldLen > newLen) {
-      doMunmap(k, mm, addr + newLen, oldLen - newLen);
-      oldLen = newLen;
-    }
-    vma = mm.lookup(addr)!;
-    if (newLen > oldLen) {
-      if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-      if (vma.flags & VM_ACCOUNT && vmEnoughMemory(k, mm, (newLen - oldLen) / 4096) < 0) return -ENOMEM;
-    }
-    return moveVma(k, task, vma, addr, oldLen, newLen, newAddr);
-  }
+  const err = checkPrepVma(vma, addr, oldLen, newLen, fixed);
+  if (err) return err;
+  if (fixed) return mremapTo(k, task, addr, oldLen, newLen, newAddr);
+  // mremap_at(): same size is a no-op and shrinking always works in place,
+  // whatever VMAs the old range covers.
   if (newLen === oldLen) return addr;
   if (newLen < oldLen) {
     const r = doMunmap(k, mm, addr + newLen, oldLen - newLen);
     return r < 0 ? r : addr;
   }
-  if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
   const delta = newLen - oldLen;
   if (addr + oldLen === vma.end && expandable(mm, vma, delta)) {
     const pages = delta / 4096;
     if (vma.flags & VM_ACCOUNT && vmEnoughMemory(k, mm, pages) < 0) return -ENOMEM;
-    vma.end += delta;
+    // vma_merge_extend(): the grown VMA also absorbs a compatible next VMA it now touches.
+    const merged = vmaMergeNew(k, mm, {
+      flags: vma.flags,
+      file: vma.file,
+      kind: vma.kind,
+      pgoff: vma.pgoff + vma.nrPages,
+      start: vma.end,
+      end: vma.end + delta,
+      anonVma: vma.anonVma,
+      middle: null,
+    });
+    if (!merged) vma.end += delta;
     vmStatAccount(mm, vma.flags, pages);
     mm.updateHiwaterVm();
     if (vma.flags & VM_LOCKED) {

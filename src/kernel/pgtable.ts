@@ -343,3 +343,16 @@ export function freePgtables(k: Kernel, mm: Mm, ranges: Array<[number, number]>,
 }
 
 export { LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, TABLE_ENTRY };
+
+/**
+ * Where a walk that found no PMD table at `addr` (pmdLookup() < 0) may
+ * resume: the end of the missing PUD table's 512 GiB, or of the missing
+ * PMD table's 1 GiB, so that walks over huge sparse VMAs stay cheap.
+ */
+export function pmdMissingEnd(k: Kernel, mm: Mm, addr: number): number {
+  const pt = k.pt;
+  const vpn = Math.floor(addr / 4096);
+  const e = mm.pgd * ENTRIES + pgdIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT)) return roundDown(addr, PGDIR_SIZE) + PGDIR_SIZE;
+  return roundDown(addr, PUD_SIZE) + PUD_SIZE;
+}

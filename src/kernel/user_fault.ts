@@ -16,6 +16,7 @@ import {
   VM_FAULT_SIGBUS,
 } from './fault.js';
 import type { Kernel } from './kernel.js';
+import { endReadIo } from './filemap.js';
 import { ACCESS_OK, ACCESS_OOM, ACCESS_SIGBUS, ACCESS_SIGSEGV, handleMmFault } from './memory.js';
 import type { Vma } from './mm_types.js';
 import type { Task } from './task.js';
@@ -47,22 +48,36 @@ export function mmAccountFault(k: Kernel, task: Task, flags: number, ret: number
 }
 
 /**
- * Runs handle_mm_fault() until it stops asking for a retry, the way a user
- * fault does on a kernel with per-VMA locks: the first attempt runs under
- * the VMA lock and is retried as TRIED only if it was major; later attempts
- * (under mmap_lock) always retry as TRIED. GUP callers pass `gup` and always
- * retry as TRIED. Returns the final result and flags.
+ * Who takes a fault and how it is retried after VM_FAULT_RETRY: a user
+ * access (first attempt under the VMA lock, retried as TRIED only if it was
+ * major, later ones under mmap_lock always as TRIED); get_user_pages via
+ * __get_user_pages_locked() (MADV_POPULATE_*: always retried as TRIED); or
+ * __mm_populate() (MAP_POPULATE, mlock), which calls __get_user_pages()
+ * again from the failed address without FOLL_TRIED, so a fault that had to
+ * read the page completes as a minor one.
  */
-export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number, flags: number, gup: boolean): number {
-  let first = !gup;
+export type FaultCaller = 'user' | 'gup' | 'populate';
+
+/**
+ * Runs handle_mm_fault() until it stops asking for a retry, retrying as
+ * `caller` does (FaultCaller), then accounts the final attempt. Returns the
+ * final result.
+ */
+export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number, flags: number, caller: FaultCaller): number {
+  let first = caller === 'user';
   let ret = 0;
+  // Reads started by this fault stay in flight until it waits for them or
+  // ends; the retry's fault-around skips their folios.
+  k.deferReadIo = true;
   for (let attempt = 0; attempt < 8; attempt++) {
     ret = handleMmFault(k, vma, roundDown(address, PAGE_SIZE), flags);
     if (!(ret & VM_FAULT_RETRY)) break;
-    if (!first || ret & VM_FAULT_MAJOR) flags |= FAULT_FLAG_TRIED;
+    if (caller !== 'populate' && (!first || ret & VM_FAULT_MAJOR)) flags |= FAULT_FLAG_TRIED;
     first = false;
     // The VMA may have changed while the lock was dropped; here it cannot.
   }
+  k.deferReadIo = false;
+  endReadIo(k);
   mmAccountFault(k, task, flags, ret);
   return ret;
 }
@@ -86,7 +101,7 @@ export function doUserAddrFault(k: Kernel, task: Task, addr: number, write: bool
   let flags = FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY;
   if (write) flags |= FAULT_FLAG_WRITE;
   if (exec) flags |= FAULT_FLAG_INSTRUCTION;
-  const ret = faultWithRetry(k, task, vma, addr, flags, false);
+  const ret = faultWithRetry(k, task, vma, addr, flags, 'user');
   if (ret & VM_FAULT_OOM) return ACCESS_OOM;
   if (ret & VM_FAULT_SIGBUS) {
     task.lastSignal = { sig: 'SIGBUS', addr, code: 'BUS_ADRERR' };

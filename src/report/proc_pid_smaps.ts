@@ -8,7 +8,7 @@ import { thpModeAllows, thpSuitable } from '../kernel/huge_memory.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Mm, Vma } from '../kernel/mm_types.js';
 import { PG_anon, PG_dirty, PG_referenced, PG_swapbacked } from '../kernel/page.js';
-import { pmdLookup } from '../kernel/pgtable.js';
+import { pmdLookup, pmdMissingEnd } from '../kernel/pgtable.js';
 import type { Task } from '../kernel/task.js';
 import type { SmapsVma } from './smaps_parse.js';
 import { VM_HUGETLB, VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, VM_EXEC, vmFlagMnemonics } from '../kernel/vm_flags.js';
@@ -128,7 +128,11 @@ export function gatherStats(k: Kernel, vma: Vma, mss: MemSizeStats): void {
   for (let a = vma.start; a < vma.end; ) {
     const nextPmd = Math.min((Math.floor(a / 2097152) + 1) * 2097152, vma.end);
     const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0 || (pt.flags[pmdE] === 0 && pt.val[pmdE] === 0)) {
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, vma.mm, a), vma.end);
+      continue;
+    }
+    if (pt.flags[pmdE] === 0 && pt.val[pmdE] === 0) {
       a = nextPmd;
       continue;
     }

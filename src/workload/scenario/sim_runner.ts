@@ -3,6 +3,7 @@
 // from 16 TiB, 1 GiB apart, MAP_FIXED_NOREPLACE (on a 32-bit machine: from
 // 256 MiB, 4 MiB apart); each process has its own table of named mappings
 // and its own next slot, inherited at fork.
+import { TASK_SIZE } from '../../hw/addr.js';
 import { Kernel } from '../../kernel/kernel.js';
 import { userAccess } from '../../kernel/access.js';
 import { ENODEV, errnoName } from '../../kernel/errno.js';
@@ -57,6 +58,22 @@ const GIB = 2 ** 30;
  */
 export const SLOT_BASE_32 = 0x10000000;
 const SLOT_ALIGN_32 = 4 * 2 ** 20;
+const TIB = 2 ** 40;
+
+/**
+ * Where the real runner process's own image lives, as address ranges that
+ * scenario mappings cannot take (MAP_FIXED_NOREPLACE fails with EEXIST
+ * there). x86-64 ASLR places a PIE program at ELF_ET_DYN_BASE
+ * (0x555555554000) plus up to 1 TiB, its heap up to 1 GiB further; shared
+ * libraries below mmap_base, which lies up to 1 TiB plus the 16 GiB stack
+ * gap below the top, with the stack above. Each range covers every place
+ * ASLR may choose, so a mapping reaching into one collides on some runs and
+ * one reaching past it collides always.
+ */
+export const RUNNER_IMAGE: ReadonlyArray<[number, number]> = [
+  [0x555555554000, 0x555555554000 + TIB + 2 * GIB],
+  [TASK_SIZE - TIB - 17 * GIB, TASK_SIZE],
+];
 
 interface ProcState {
   task: Task;
@@ -98,6 +115,12 @@ export class SimRun {
     const main = this.kernel.spawn('mmsim-runner');
     // main is never the OOM killer's victim (docs/scenario-format.md, version 2).
     main.oomScoreAdj = -1000;
+    // The real runner's own image occupies these ranges (x86-64 only).
+    if (!this.kernel.arch.highmem) {
+      for (const [start, end] of RUNNER_IMAGE) {
+        doMmap(this.kernel, main, { addr: start, len: end - start, prot: PROT_READ, flags: MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, file: null, offset: 0 });
+      }
+    }
     this.procs = program.procs.map(() => null);
     this.procs[0] = { task: main, maps: new Map(), nextSlot: this.slotBase, baseline: procPidStatus(this.kernel, main) };
     this.hw = program.ops.some((op) => HARDWARE_OPS.has(op.op)) ? new System(this.kernel) : null;
@@ -226,23 +249,38 @@ export class SimRun {
     };
     const isErr = (x: MappingPlace | OpRecord): x is OpRecord => 'kind' in x;
     switch (op.op) {
-      case 'file':
+      // File operations fail with the real runner's messages (runner/mmsim-runner.c).
+      case 'file': {
+        if (k.fs.notDir(op.path)) return { kind: 'error', message: `file: cannot unlink ${op.path}: ENOTDIR` };
+        if (k.fs.isDirectory(op.path)) return { kind: 'error', message: `file: cannot unlink ${op.path}: EISDIR` };
+        const abs = k.fs.resolve(op.path);
+        if (!k.fs.isDirectory(abs.slice(0, abs.lastIndexOf('/')) || '/')) return { kind: 'error', message: `file: cannot create ${op.path}: ENOENT` };
         createFile(k, op.path, op.pages, op.fill, op.chunk);
         return { kind: 'none' };
+      }
       case 'truncate': {
-        const inode = k.fs.lookup(op.path);
-        if (!inode) return { kind: 'error', message: `truncate: ${op.path}: No such file or directory` };
+        const inode = k.fs.notDir(op.path) ? undefined : k.fs.lookup(op.path);
+        if (!inode) {
+          const e = k.fs.notDir(op.path) ? 'ENOTDIR' : k.fs.isDirectory(op.path) ? 'EISDIR' : 'ENOENT';
+          return { kind: 'error', message: `truncate: cannot truncate ${op.path}: ${e}` };
+        }
         truncateFile(k, inode, op.pages * 4096 + op.extraBytes);
         return { kind: 'none' };
       }
       case 'dropcache': {
-        const inode = k.fs.lookup(op.path);
-        if (!inode) return { kind: 'error', message: `dropcache: ${op.path}: No such file or directory` };
+        const inode = k.fs.notDir(op.path) ? undefined : k.fs.lookup(op.path);
+        if (!inode) {
+          // A directory opens read-only and has nothing cached to drop.
+          if (k.fs.isDirectory(op.path) && !k.fs.notDir(op.path)) return { kind: 'none' };
+          return { kind: 'error', message: `dropcache: cannot open ${op.path}: ${k.fs.notDir(op.path) ? 'ENOTDIR' : 'ENOENT'}` };
+        }
         fadviseDontneed(k, inode);
         return { kind: 'none' };
       }
       case 'unlink':
-        if (unlinkFile(k, op.path) < 0) return { kind: 'error', message: `unlink: ${op.path}: No such file or directory` };
+        if (k.fs.notDir(op.path)) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: ENOTDIR` };
+        if (k.fs.isDirectory(op.path)) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: EISDIR` };
+        if (unlinkFile(k, op.path) < 0) return { kind: 'error', message: `unlink: cannot unlink ${op.path}: ENOENT` };
         return { kind: 'none' };
       case 'mmap': {
         let addr: number;
@@ -343,10 +381,7 @@ export class SimRun {
       }
       case 'report':
       case 'vmas':
-        for (const n of op.names) {
-          const m = mapping(n);
-          if (isErr(m)) return m;
-        }
+        // As the real runner: names whose mmap failed select nothing (the formatter chooses VMAs by name).
         return { kind: 'smaps', text: '', parsed: procPidSmapsRecords(k, task), maps: [...ps.maps.values()], minflt: task.minFlt, majflt: task.majFlt };
       case 'status':
         return { kind: 'status', text: procPidStatus(k, task), baseline: ps.baseline };
