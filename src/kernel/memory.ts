@@ -31,7 +31,7 @@ import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_locked, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
-import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc } from './pgtable.js';
+import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc, pudAlloc, pudPresent } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
 import { copyHugetlbPageRange, hugetlbFault, unmapHugepageRange } from './hugetlb.js';
@@ -703,7 +703,10 @@ export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
     const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, src.end);
     const srcPmd = pmdLookup(k, srcMm, a);
     if (srcPmd < 0) {
-      // No PMD table here: nothing to copy up to the end of the missing table.
+      // No PMD table here: nothing to copy up to the end of the missing
+      // table, but copy_pud_range() has allocated the child's PUD table
+      // wherever the parent has one.
+      if (pudPresent(k, srcMm, a) && !pudAlloc(k, dstMm, a)) return false;
       a = Math.min(pmdMissingEnd(k, srcMm, a), src.end);
       continue;
     }

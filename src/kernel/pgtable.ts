@@ -187,6 +187,22 @@ export function pmdAlloc(k: Kernel, mm: Mm, addr: number): number {
   return pt.val[e]! * ENTRIES + pmdIndex(vpn);
 }
 
+/** True if a PUD table covers `addr` (its PGD entry is present). */
+export function pudPresent(k: Kernel, mm: Mm, addr: number): boolean {
+  return (k.pt.flags[mm.pgd * ENTRIES + pgdIndex(Math.floor(addr / 4096))]! & PTE_PRESENT) !== 0;
+}
+
+/** pud_alloc(): allocates the PUD table covering `addr` if missing; false if out of memory. */
+export function pudAlloc(k: Kernel, mm: Mm, addr: number): boolean {
+  const pt = k.pt;
+  const vpn = Math.floor(addr / 4096);
+  if (pt.flags[mm.pgd * ENTRIES + pgdIndex(vpn)]! & PTE_PRESENT) return true;
+  const t = newTable(k, mm, LEVEL_PUD);
+  if (t < 0) return false;
+  pt.set(mm.pgd, pgdIndex(vpn), TABLE_ENTRY, t);
+  return true;
+}
+
 /** Flat index of the PMD entry covering `addr`, or -1 if the PUD or PMD table is missing. */
 export function pmdLookup(k: Kernel, mm: Mm, addr: number): number {
   const pt = k.pt;
