@@ -19,7 +19,7 @@ import type { Kernel } from './kernel.js';
 import { ACCESS_OK, ACCESS_OOM, ACCESS_SIGBUS, ACCESS_SIGSEGV, handleMmFault } from './memory.js';
 import type { Vma } from './mm_types.js';
 import type { Task } from './task.js';
-import { VM_ACCESS_FLAGS, VM_WRITE } from './vm_flags.js';
+import { VM_ACCESS_FLAGS, VM_RAND_READ, VM_SEQ_READ, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
 
 /**
@@ -56,6 +56,8 @@ export function mmAccountFault(k: Kernel, task: Task, flags: number, ret: number
 export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number, flags: number, gup: boolean): number {
   let first = !gup;
   let ret = 0;
+  // lru_gen_enter_fault(): folios added during the fault start active (vma_has_recency).
+  k.lruGen.inFault = !(vma.flags & (VM_SEQ_READ | VM_RAND_READ));
   for (let attempt = 0; attempt < 8; attempt++) {
     ret = handleMmFault(k, vma, roundDown(address, PAGE_SIZE), flags);
     if (!(ret & VM_FAULT_RETRY)) break;
@@ -63,6 +65,7 @@ export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number,
     first = false;
     // The VMA may have changed while the lock was dropped; here it cannot.
   }
+  k.lruGen.inFault = false;
   mmAccountFault(k, task, flags, ret);
   return ret;
 }
