@@ -110,6 +110,8 @@ export type Op = OpBase &
     | { op: 'events'; label: string }
     | { op: 'sleep'; ms: number }
     | { op: 'zoneinfo'; label: string }
+    | { op: 'lru_gen'; label: string }
+    | { op: 'sysfs'; settings: Array<[string, string]> }
   );
 
 export type OpName = Op['op'];
