@@ -17,8 +17,8 @@
 // times than once it was accessed through file descriptors (the LRU_REFS
 // counter), as folio->flags keeps LRU_GEN and LRU_REFS:
 //
-//   flags: | 28 27 | 26 25 24 | 23 ... 0        |
-//          | refs  | gen + 1  | PG_* (page.ts)  |
+//   flags: | 29   | 28 27 | 26 25 24 | 23 ... 0        |
+//          | file | refs  | gen + 1  | PG_* (page.ts)  |
 //
 // Lists are per generation, type and zone, as the kernel keeps them, linked
 // through the frames' lruPrev/lruNext; the head of a list is its youngest
@@ -81,6 +81,13 @@ export const LRU_REFS_PGOFF = 27;
 export const LRU_REFS_MASK = 0x3 << LRU_REFS_PGOFF;
 /** The flags that say a folio was accessed: PG_referenced and PG_workingset. */
 export const LRU_REFS_FLAGS = PG_referenced | PG_workingset;
+/**
+ * Bit 29: the folio sits on a file list. The kernel never changes
+ * PG_swapbacked on an LRU folio, but mmsim's MADV_PAGEOUT does for a
+ * redirtied lazyfree page before it moves it; this keeps the unlink and the
+ * accounting on the lists the folio is really on.
+ */
+export const LRU_GEN_ON_FILE = 1 << 29;
 
 /** CONFIG_HZ of the reference kernel: a jiffy is 4 ms (as psi.ts). */
 export const HZ = 250;
@@ -122,6 +129,11 @@ export function lruTierFromRefs(refs: number, workingset: boolean): number {
 /** LRU type of a folio's flags: anon (swap-backed) 0, file 1 (folio_is_file_lru). */
 export function folioType(flags: number): number {
   return flags & PG_swapbacked ? LRU_GEN_ANON : LRU_GEN_FILE;
+}
+
+/** The type of the lists a folio on a generation list is on (LRU_GEN_ON_FILE). */
+export function listType(flags: number): number {
+  return flags & LRU_GEN_ON_FILE ? LRU_GEN_FILE : LRU_GEN_ANON;
 }
 
 /**
@@ -333,7 +345,7 @@ export class LruGen implements LruGenHook {
   listMove(head: number, i: number, tail: boolean): void {
     const p = this.k.pages;
     const f = p.flags[head]!;
-    this.listDel(head, p.memcg[head]!, folioType(f), this.zoneOf(head));
+    this.listDel(head, p.memcg[head]!, listType(f), this.zoneOf(head));
     this.listAdd(i, head, tail);
   }
 
@@ -422,7 +434,7 @@ export class LruGen implements LruGenHook {
       if (f & PG_active) mask |= LRU_REFS_MASK | PG_referenced | PG_active;
       f = (f & ~mask) | ((gen + 1) << LRU_GEN_PGOFF);
     } else tail = true;
-    p.flags[head] = f | PG_lru;
+    p.flags[head] = (f & ~LRU_GEN_ON_FILE) | PG_lru | (type === LRU_GEN_FILE ? LRU_GEN_ON_FILE : 0);
     this.updateSize(l, type, zone, p.nrPages(head), -1, gen);
     this.listAdd(this.listIndex(memcg, gen, type, zone), head, tail);
     return true;
@@ -442,11 +454,11 @@ export class LruGen implements LruGenHook {
     if (gen < 0) return false;
     const memcg = p.memcg[head]!;
     const l = this.lruvec(memcg);
-    const type = folioType(f);
+    const type = listType(f);
     const zone = this.zoneOf(head);
     this.listDel(head, memcg, type, zone);
     const active = !reclaiming && l.isActive(gen) ? PG_active : 0;
-    p.flags[head] = (f & ~(LRU_GEN_MASK | PG_lru)) | active;
+    p.flags[head] = (f & ~(LRU_GEN_MASK | LRU_GEN_ON_FILE | PG_lru)) | active;
     this.updateSize(l, type, zone, p.nrPages(head), gen, -1);
     return true;
   }
@@ -471,7 +483,7 @@ export class LruGen implements LruGenHook {
   folioIncGen(l: LruGenLruvec, head: number, reclaiming: boolean): number {
     const p = this.k.pages;
     const f = p.flags[head]!;
-    const type = folioType(f);
+    const type = listType(f);
     const oldGen = lruGenFromSeq(l.minSeq[type]!);
     let newGen = folioLruGen(f);
     if (newGen >= 0 && newGen !== oldGen) return newGen;

@@ -32,7 +32,7 @@ import {
   ANON_AND_FILE,
   folioLruGen,
   folioLruRefs,
-  folioType,
+  listType,
   folioUpdateGen,
   LRU_GEN_ANON,
   LRU_GEN_FILE,
@@ -323,7 +323,7 @@ export function folioActivate(k: Kernel, head: number): void {
 
 function updateBatchSize(g: LruGen, walk: MmWalk, head: number, oldGen: number, newGen: number): void {
   const p = g.k.pages;
-  const type = folioType(p.flags[head]!);
+  const type = listType(p.flags[head]!);
   const zone = g.zoneOf(head);
   const n = p.nrPages(head);
   walk.batched++;

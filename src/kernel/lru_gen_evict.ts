@@ -33,7 +33,7 @@ import {
 import {
   folioLruGen,
   folioLruRefs,
-  folioType,
+  listType,
   LRU_GEN_ANON,
   LRU_GEN_FILE,
   lruGenFromSeq,
@@ -168,7 +168,7 @@ function sortFolio(g: LruGen, l: LruGenLruvec, head: number, tierIdx: number): b
   const p = k.pages;
   const f = p.flags[head]!;
   const gen = folioLruGen(f);
-  const type = folioType(f);
+  const type = listType(f);
   const zone = g.zoneOf(head);
   const n = p.nrPages(head);
   const refs = folioLruRefs(f);

@@ -3,7 +3,7 @@
 // state_is_valid, the checks in scan_folios and inc_min_seq). Run by
 // checkInvariants() (invariants.ts) after every scenario step in tests.
 import type { Kernel } from './kernel.js';
-import { ANON_AND_FILE, folioLruGen, folioType, LruGenLruvec, lruGenFromSeq, MAX_NR_GENS, MIN_NR_GENS, NR_ZONES, type LruGen } from './lru_gen.js';
+import { ANON_AND_FILE, folioLruGen, folioType, listType, LruGenLruvec, lruGenFromSeq, MAX_NR_GENS, MIN_NR_GENS, NR_ZONES, type LruGen } from './lru_gen.js';
 import { LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, NR_LRU_LISTS } from './lru.js';
 import { NO_PFN, PG_active, PG_lru, PG_tail, PG_unevictable } from './page.js';
 
@@ -58,7 +58,7 @@ export function lruGenInvariants(k: Kernel, inUse: ReadonlySet<number>): string[
             if (!(f & PG_lru)) problems.push(`lru_gen: folio ${head} on a list without PG_lru`);
             if (f & (PG_active | PG_unevictable)) problems.push(`lru_gen: folio ${head} on a list is active or unevictable`);
             if (fg < 0 || !genValid(l, type, fg)) problems.push(`lru_gen: folio ${head} has gen bits ${fg}, not a live generation`);
-            if (folioType(f) !== type || g.zoneOf(head) !== zone || p.memcg[head] !== m.id) problems.push(`lru_gen: folio ${head} is on the wrong list`);
+            if (folioType(f) !== type || listType(f) !== type || g.zoneOf(head) !== zone || p.memcg[head] !== m.id) problems.push(`lru_gen: folio ${head} is on the wrong list`);
             if (!inUse.has(head)) problems.push(`lru_gen: folio ${head} is on a list but not in use`);
             if (fg >= 0) counted[LruGenLruvec.idx(fg, folioType(f), g.zoneOf(head))]! += p.nrPages(head);
           }
