@@ -238,6 +238,8 @@ export class LruGen implements LruGenHook {
 
   constructor(readonly k: Kernel) {
     this.zoneStart = k.buddy.zones.map((z) => z.startPfn);
+    // lru_gen_init_lruvec() at boot, whether or not the multi-gen LRU is on.
+    this.onlineMemcgs();
   }
 
   get enabled(): boolean {
