@@ -152,8 +152,10 @@ describe('kernel/lru_gen: generations by hand', () => {
     p.touch(a, 4, { write: false });
     m.lruGenWrite('+ 1 0 4');
     assert.deepEqual(gens(m)[2], [4, 4, 0]);
-    // Two more generations without touching them: seq 4 becomes the oldest
-    // of anon... the aging leaves them PG_workingset (they were not young).
+    // Two more agings without touching them: the walks find nothing young.
+    // The first one's inc_min_seq() meets them on seq 2's list, sees that
+    // their gen bits already say 4 (folio_inc_gen: promoted) and moves them
+    // to that list; min_seq[anon] reaches 4, the oldest of four.
     m.lruGenWrite('+ 1 0 5');
     m.lruGenWrite('+ 1 0 6');
     assert.deepEqual(
