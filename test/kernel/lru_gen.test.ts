@@ -334,10 +334,10 @@ describe('kernel/lru_gen: min_ttl_ms', () => {
 });
 
 describe('kernel/lru_gen: invariants', () => {
-  it('hold after every step of every fidelity scenario run with MGLRU on', () => {
-    const dir = join(import.meta.dirname, 'scenarios');
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.scn'))) {
-      const program = parseScenario(readFileSync(join(dir, file), 'utf8'));
+  it('hold after every step of every fidelity scenario and example run with MGLRU on', () => {
+    const dirs = [join(import.meta.dirname, 'scenarios'), join(import.meta.dirname, '..', '..', 'examples')];
+    for (const file of dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.scn')).map((f) => join(d, f)))) {
+      const program = parseScenario(readFileSync(file, 'utf8'));
       program.machine.lruGen = 0x7;
       const run = new SimRun(program);
       run.onStep = (i) => {
