@@ -49,6 +49,10 @@ import { sleepMs, sysctlWrite, sysSwapoff } from '../kernel/sysctl.js';
 import { pagemapCode } from '../report/proc_pid_pagemap.js';
 import { procPidMaps, procPidSmaps, procPidSmapsRollup } from '../report/proc_pid_smaps.js';
 import { procPidStatm, procPidStatus } from '../report/proc_pid_status.js';
+import { debugfsLruGen } from '../report/debugfs_lru_gen.js';
+import { LRU_GEN_CAPS_ALL, parseLruGenEnabled } from '../kernel/lru_gen.js';
+import { lruGenDebugfsWrite } from '../kernel/lru_gen_evict.js';
+import { sysfsRead, sysfsWrite } from '../kernel/sysfs.js';
 
 /** A size: bytes as a number, or a string with a K, M, G or T suffix ("8G"). */
 export type Size = number | string;
@@ -84,6 +88,15 @@ export interface MachineOptions {
   highpte?: boolean;
   /** The `highmem=` boot option (32-bit, at most 896M of RAM): RAM given to HighMem instead of lowmem. */
   highmem?: Size;
+  /**
+   * The multi-gen LRU instead of the classic active/inactive lists:
+   * /sys/kernel/mm/lru_gen/enabled at boot. `true` or 'y' is every component
+   * (0x0007); a number is the mask (0x1 the MGLRU itself, 0x2 page-table
+   * walks, 0x4 non-leaf accessed bits). Default off.
+   */
+  lruGen?: boolean | number | 'y' | 'n';
+  /** /sys/kernel/mm/lru_gen/min_ttl_ms: protect the working set of the last N ms (OOM kill instead). */
+  minTtlMs?: number;
 }
 
 /** A memory cgroup's limits (cgroup v1 memory controller). */
@@ -201,6 +214,12 @@ export class Machine {
     if (opts.arch !== undefined) cfg.arch = opts.arch;
     if (opts.highpte !== undefined) cfg.highpte = opts.highpte;
     if (opts.highmem !== undefined) cfg.highmemKb = Math.floor(parseSize(opts.highmem) / 1024);
+    if (opts.lruGen !== undefined) {
+      const caps = typeof opts.lruGen === 'boolean' ? (opts.lruGen ? LRU_GEN_CAPS_ALL : 0) : parseLruGenEnabled(String(opts.lruGen));
+      if (caps === null) throw new RangeError(`bad lruGen '${opts.lruGen}' (expected true, false, 'y', 'n' or a mask of 0x1, 0x2, 0x4)`);
+      if (caps) cfg.lruGen = caps;
+    }
+    if (opts.minTtlMs !== undefined) cfg.minTtlMs = opts.minTtlMs;
     const given = new Set<string>();
     if (opts.thp !== undefined) given.add('thp');
     if (opts.minFreeKbytes !== undefined) given.add('min_free_kbytes');
@@ -344,6 +363,35 @@ export class Machine {
 
   meminfo(): string {
     return procMeminfo(this.kernel);
+  }
+
+  /** /sys/kernel/debug/lru_gen: the multi-gen LRU's generations per memcg, in the kernel's format. */
+  lruGen(): string {
+    this.kernel.clock.settle(this.kernel);
+    return debugfsLruGen(this.kernel);
+  }
+
+  /**
+   * Writes commands to /sys/kernel/debug/lru_gen: `+ MEMCG_ID NODE_ID
+   * MAX_GEN [SWAPPINESS [FORCE_SCAN]]` makes a new generation (aging),
+   * `- MEMCG_ID NODE_ID MIN_GEN [SWAPPINESS [NR_TO_RECLAIM]]` evicts
+   * generations up to MIN_GEN. The root memcg's id is 1.
+   */
+  lruGenWrite(commands: string): void {
+    const k = this.kernel;
+    this.io(() => check('write', lruGenDebugfsWrite(k, commands)));
+  }
+
+  /** Writes /sys/kernel/mm/KEY: 'lru_gen/enabled' (y, n or a mask) or 'lru_gen/min_ttl_ms'. */
+  sysfs(key: string, value: string): void {
+    check('write', sysfsWrite(this.kernel, key, value));
+  }
+
+  /** Reads /sys/kernel/mm/KEY ("0x0007\n"). */
+  sysfsRead(key: string): string {
+    const s = sysfsRead(this.kernel, key);
+    if (s === null) throw new SyscallError('open', 'ENOENT');
+    return s;
   }
 
   vmstat(): string {

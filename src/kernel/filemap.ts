@@ -28,6 +28,8 @@ import {
 } from './page.js';
 import { VM } from './vmstat.js';
 import { lruAddDrain } from './lru_cache.js';
+import { lruGenIncRefs } from './lru_gen.js';
+import { lruGenFilemapRefault } from './lru_gen_workingset.js';
 
 /** Reads past this many mmap misses stop (MMAP_LOTSAMISS). */
 export const MMAP_LOTSAMISS = 100;
@@ -37,7 +39,7 @@ export const MMAP_LOTSAMISS = 100;
  * cache takes one reference per frame; the folio goes on the LRU. Fails
  * (returns false) if any index it covers is already cached.
  */
-export function filemapAddFolio(k: Kernel, inode: Inode, head: number, index: number): boolean {
+export function filemapAddFolio(k: Kernel, inode: Inode, head: number, index: number, opts: { write?: boolean } = {}): boolean {
   const p = k.pages;
   const n = p.nrPages(head);
   for (let i = 0; i < n; i++) if (inode.lookup(index + i) !== NO_PFN) return false;
@@ -55,7 +57,8 @@ export function filemapAddFolio(k: Kernel, inode: Inode, head: number, index: nu
     k.vmstat.add(VM.nr_shmem, n);
     if (n === 512) k.vmstat.add(VM.nr_shmem_hugepages, n);
   } else if (n === 512) k.vmstat.add(VM.nr_file_hugepages, n);
-  k.lru.add(head);
+  if (k.lruGen.enabled && !opts.write) lruGenFilemapRefault(k, inode, head, index);
+  k.lru.addNew(head);
   return true;
 }
 
@@ -414,6 +417,7 @@ export function filemapGetOrRead(k: Kernel, inode: Inode, index: number): number
 
 /** folio_mark_accessed(): referenced on first use, activated on the second. */
 export function folioMarkAccessed(k: Kernel, head: number): void {
+  if (k.lruGen.enabled) return lruGenIncRefs(k, head);
   const p = k.pages;
   const f = p.flags[head]!;
   if (!(f & PG_referenced)) {
@@ -516,7 +520,7 @@ export function filemapWrite(k: Kernel, inode: Inode, index: number, nrPages: nu
         if (head !== NO_PFN) break;
       }
       if (head === NO_PFN) return false;
-      filemapAddFolio(k, inode, head, idx);
+      filemapAddFolio(k, inode, head, idx, { write: true });
       p.flags[head] |= PG_uptodate;
       folioPut(k, head);
       pfn = head;

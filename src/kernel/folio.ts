@@ -24,8 +24,11 @@ export function allocPages(k: Kernel, order: number, highestZone = ZONE_NORMAL):
   if (pfn !== NO_PFN) return pfn;
   // kswapd works beside the allocating task (on another CPU): its time is its own.
   k.clock.settle(k, Actor.Task);
+  const wasKilled = k.current?.killed ?? false;
   kswapdBalance(k);
   k.clock.settle(k, Actor.Kswapd);
+  // kswapd may OOM-kill (MGLRU's min_ttl_ms): if it chose the allocating task, the allocation fails.
+  if (!wasKilled && k.current?.killed) return NO_PFN;
   pfn = k.buddy.alloc(order, highestZone, WMARK_MIN);
   if (pfn !== NO_PFN) return pfn;
   for (;;) {

@@ -9,6 +9,7 @@ import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Mm } from 
 import { PG_anon, PG_head, PG_hugetlb, PG_swapbacked } from './page.js';
 import { HPAGE_NR, hugetlbUsagePages } from './hugetlb.js';
 import { VM } from './vmstat.js';
+import { lruGenInvariants } from './lru_gen_invariants.js';
 
 /**
  * Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and
@@ -156,5 +157,6 @@ export function checkInvariants(k: Kernel): string[] {
   const free = k.buddy.freePages;
   if (free + usedFrames !== k.totalramPages) problems.push(`free ${free} + used ${usedFrames} != total ${k.totalramPages}`);
   if (k.vmstat.get(VM.nr_free_pages) !== free) problems.push(`nr_free_pages ${k.vmstat.get(VM.nr_free_pages)} != ${free}`);
+  problems.push(...lruGenInvariants(k, heads));
   return problems;
 }

@@ -26,6 +26,8 @@ import { checkInvariants } from './invariants.js';
 import { swapon, type SwapInfo } from './swapfile.js';
 import { CountingTlbFlush, type TlbFlushHooks } from './tlbflush.js';
 import { workingsetRefault } from './workingset.js';
+import { LruGen } from './lru_gen.js';
+import { lruGenRefault } from './lru_gen_workingset.js';
 import { SimClock, type CostModel } from './clock.js';
 import { Psi } from './psi.js';
 import { balanceDirtyPages } from './page_writeback.js';
@@ -46,6 +48,8 @@ export class Kernel {
   readonly vmstat = new Vmstat();
   readonly buddy: BuddyAllocator;
   readonly lru: LruLists;
+  /** The multi-gen LRU (lru_gen.ts), on when the machine's lru_gen caps include LRU_GEN_CORE. */
+  readonly lruGen: LruGen;
   readonly fs = new Namespace();
   /** anon_vmas and inodes by the ids pages record in their `mapping`. */
   readonly anonVmas = new Map<number, AnonVma>();
@@ -147,6 +151,9 @@ export class Kernel {
     this.buddy = new BuddyAllocator(zones, this.pages, this.vmstat);
     setupWatermarks(zones, machine.minFreeKbytes);
     this.lru = new LruLists(this.pages, this.vmstat);
+    this.lruGen = new LruGen(this);
+    if (machine.lruGen) this.lruGen.writeEnabled(String(machine.lruGen));
+    if (machine.minTtlMs) this.lruGen.setMinTtlMs(machine.minTtlMs);
     const freeKb = this.buddy.freePages * 4;
     this.userReserveKbytes = Math.min(Math.floor(freeKb / 32), 131072);
     this.adminReserveKbytes = Math.min(Math.floor(freeKb / 32), 8192);
@@ -236,7 +243,8 @@ export class Kernel {
 
   /** A refault of a page evicted with `shadow` (workingset.ts). */
   workingsetRefault(pfn: number, shadow: number, anon: boolean): void {
-    workingsetRefault(this, pfn, shadow, anon);
+    if (this.lruGen.enabled) lruGenRefault(this, pfn, shadow);
+    else workingsetRefault(this, pfn, shadow, anon);
   }
 
   /**

@@ -7,6 +7,9 @@
 // and friends) are the sums over all lruvecs.
 // Simplification: folios go on their list at once (no per-CPU folio batches,
 // except the lazyfree one in lru_cache.ts).
+// With the multi-gen LRU on, evictable folios live on its generation lists
+// instead (lru_gen.ts): `gen` is the dispatch hook lruvec_add_folio() and
+// lruvec_del_folio() call first, as mm_inline.h does.
 import { NO_PFN, PG_active, PG_lru, PG_swapbacked, PG_unevictable, type PageArray } from './page.js';
 import { VM, type Vmstat } from './vmstat.js';
 
@@ -28,6 +31,16 @@ const ZONE_ITEM = [
   VM.nr_zone_unevictable,
 ];
 
+/** The multi-gen LRU's side of lruvec_add_folio()/lruvec_del_folio() (lru_gen.ts). */
+export interface LruGenHook {
+  /** lru_gen_add_folio(): true if the folio went on a generation list (MGLRU on, evictable). */
+  addFolio(head: number, reclaiming: boolean): boolean;
+  /** lru_gen_del_folio(): true if the folio was on a generation list. */
+  delFolio(head: number, reclaiming: boolean): boolean;
+  /** folio_add_lru()'s MGLRU part: a folio added in a fault starts active. */
+  prepareAdd(head: number): void;
+}
+
 export class LruLists {
   /** Most recent (head) and oldest (tail) folio of each list, index memcg * 5 + lru. */
   readonly firstOf = new Int32Array(MAX_MEMCG * NR_LRU_LISTS).fill(NO_PFN);
@@ -36,6 +49,8 @@ export class LruLists {
   readonly pagesOf = new Float64Array(MAX_MEMCG * NR_LRU_LISTS);
   /** Pages on each list, all lruvecs together (the node's counts). */
   readonly nrPages = new Float64Array(NR_LRU_LISTS);
+  /** The multi-gen LRU, when the kernel has one (always in mmsim; it may be disabled). */
+  gen: LruGenHook | null = null;
 
   constructor(
     private readonly pages: PageArray,
@@ -60,8 +75,19 @@ export class LruLists {
     return this.pagesOf[memcg * NR_LRU_LISTS + lru]!;
   }
 
+  /**
+   * folio_add_lru(): a folio new to the LRU (a fault, the page cache, the
+   * swap cache). The classic LRU just adds it; the multi-gen LRU may mark it
+   * active first.
+   */
+  addNew(head: number): void {
+    if (this.gen !== null) this.gen.prepareAdd(head);
+    this.add(head);
+  }
+
   /** Puts a folio at the head of its list and sets PG_lru (lruvec_add_folio). */
   add(head: number): void {
+    if (this.gen !== null && this.gen.addFolio(head, false)) return;
     const p = this.pages;
     const lru = this.listOf(head);
     const i = p.memcg[head]! * NR_LRU_LISTS + lru;
@@ -77,6 +103,7 @@ export class LruLists {
 
   /** Puts a folio at the tail (oldest end) of its list (lruvec_add_folio_tail). */
   addTail(head: number): void {
+    if (this.gen !== null && this.gen.addFolio(head, true)) return;
     const p = this.pages;
     const lru = this.listOf(head);
     const i = p.memcg[head]! * NR_LRU_LISTS + lru;
@@ -94,6 +121,7 @@ export class LruLists {
   del(head: number): void {
     const p = this.pages;
     if (!(p.flags[head]! & PG_lru)) return;
+    if (this.gen !== null && this.gen.delFolio(head, false)) return;
     const lru = this.listOf(head);
     const i = p.memcg[head]! * NR_LRU_LISTS + lru;
     const prev = p.lruPrev[head]!;
@@ -112,6 +140,11 @@ export class LruLists {
     if (onLru) this.del(head);
     change();
     if (onLru) this.add(head);
+  }
+
+  /** __update_lru_size(): the multi-gen LRU counts its pages in these lists' sizes (as active or inactive). */
+  updateSize(memcg: number, lru: number, n: number): void {
+    this.account(memcg * NR_LRU_LISTS + lru, lru, n);
   }
 
   private account(i: number, lru: number, n: number): void {

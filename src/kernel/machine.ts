@@ -35,6 +35,14 @@ export interface MachineConfig {
   highpte?: boolean;
   /** The `highmem=` boot option in kB (32-bit, MemTotal at most 896 MiB): RAM moved from lowmem to HighMem. */
   highmemKb?: number;
+  /**
+   * /sys/kernel/mm/lru_gen/enabled at boot (lru_gen.ts): 0 (absent) keeps
+   * the classic LRU; 0x1 the multi-gen LRU; 0x2 and 0x4 its page-table
+   * walks and non-leaf accessed bits (0x7 = 'y', CONFIG_LRU_GEN_ENABLED).
+   */
+  lruGen?: number;
+  /** /sys/kernel/mm/lru_gen/min_ttl_ms (thrashing prevention; needs lru_gen). */
+  minTtlMs?: number;
 }
 
 export const DEFAULT_MACHINE: Readonly<MachineConfig> = Object.freeze({
@@ -54,19 +62,24 @@ export const DEFAULT_MACHINE: Readonly<MachineConfig> = Object.freeze({
 /**
  * The machine as one `machine` line of the scenario language. The x86-64
  * line is a contract (the real-kernel runner compares it with the host's):
- * `arch=`, `highmem=` and `highpte=` appear only on 32-bit machines.
+ * `arch=`, `highmem=` and `highpte=` appear only on 32-bit machines,
+ * `lru_gen=` and `min_ttl_ms=` only when the multi-gen LRU is on.
  */
 export function machineLine(m: MachineConfig): string {
   const arch = m.arch !== undefined && m.arch !== 'x86_64' ? ` arch=${m.arch}` : '';
   const highmem = m.highmemKb ? ` highmem=${m.highmemKb}K` : '';
   const highpte = m.highpte ? ' highpte=1' : '';
+  const lruGen = m.lruGen ? ` lru_gen=0x${m.lruGen.toString(16).padStart(4, '0')}` : '';
+  const minTtl = m.minTtlMs ? ` min_ttl_ms=${m.minTtlMs}` : '';
   return (
     `machine${arch} memtotal=${m.memtotalKb}K swap=${m.swapKb}K cpus=${m.cpus}` +
     ` overcommit_memory=${m.overcommitMemory} overcommit_ratio=${m.overcommitRatio}` +
     ` thp=${m.thp} thp_defrag=${m.thpDefrag} thp_zero_page=${m.thpZeroPage ? 1 : 0}` +
     ` fault_around_kb=${m.faultAroundKb} read_ahead_kb=${m.readAheadKb} min_free_kbytes=${m.minFreeKbytes}` +
     highmem +
-    highpte
+    highpte +
+    lruGen +
+    minTtl
   );
 }
 
@@ -95,6 +108,8 @@ export function applyArchDefaults(m: MachineConfig, given: ReadonlySet<string>):
 export function checkMachine(m: MachineConfig): string | null {
   const info = archInfo(m.arch);
   if (m.memtotalKb < 16 * 1024) return 'memtotal must be at least 16M';
+  if (m.lruGen !== undefined && (m.lruGen < 0 || m.lruGen > 0x7 || !Number.isInteger(m.lruGen))) return `lru_gen must be a mask of 0x1, 0x2 and 0x4 (or y or n), got ${m.lruGen}`;
+  if (m.minTtlMs && !(m.lruGen! & 1)) return 'min_ttl_ms needs the multi-gen LRU (lru_gen=y)';
   if (!info.highmem) {
     if (m.highpte) return 'highpte applies only to 32-bit machines (arch=i386 or arch=i386-pae)';
     if (m.highmemKb) return 'highmem applies only to 32-bit machines (arch=i386 or arch=i386-pae)';

@@ -58,7 +58,7 @@ export function lruAddVma(k: Kernel, head: number, vma: Vma): void {
     k.vmstat.add(VM.nr_mlock, n);
     k.vmstat.add(VM.unevictable_pgs_mlocked, n);
   }
-  k.lru.add(head);
+  k.lru.addNew(head);
 }
 
 /** A locked VMA stopped mapping the folio (munlock_vma_folio): unlock it when no mapping is left. */

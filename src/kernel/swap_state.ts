@@ -97,7 +97,7 @@ export function readSwapPage(k: Kernel, entry: number, readahead: boolean): numb
   k.mem.fill[pfn] = data[1];
   k.pages.flags[pfn] |= PG_uptodate | PG_swapbacked | (readahead ? PG_readahead : 0);
   if (shadow !== undefined) k.workingsetRefault(pfn, shadow, true);
-  k.lru.add(pfn);
+  k.lru.addNew(pfn);
   folioPut(k, pfn); // the cache keeps its reference
   k.vmstat.add(VM.pswpin, 1);
   k.vmstat.add(VM.pgpgin, 4);

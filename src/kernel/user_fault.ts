@@ -20,7 +20,7 @@ import { endReadIo } from './filemap.js';
 import { ACCESS_OK, ACCESS_OOM, ACCESS_SIGBUS, ACCESS_SIGSEGV, handleMmFault } from './memory.js';
 import type { Vma } from './mm_types.js';
 import type { Task } from './task.js';
-import { VM_ACCESS_FLAGS, VM_WRITE } from './vm_flags.js';
+import { VM_ACCESS_FLAGS, VM_RAND_READ, VM_SEQ_READ, VM_WRITE } from './vm_flags.js';
 import { VM } from './vmstat.js';
 
 /**
@@ -69,6 +69,8 @@ export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number,
   // Reads started by this fault stay in flight until it waits for them or
   // ends; the retry's fault-around skips their folios.
   k.deferReadIo = true;
+  // lru_gen_enter_fault(): folios added during the fault start active (vma_has_recency).
+  k.lruGen.inFault = !(vma.flags & (VM_SEQ_READ | VM_RAND_READ));
   for (let attempt = 0; attempt < 8; attempt++) {
     ret = handleMmFault(k, vma, roundDown(address, PAGE_SIZE), flags);
     if (!(ret & VM_FAULT_RETRY)) break;
@@ -78,6 +80,7 @@ export function faultWithRetry(k: Kernel, task: Task, vma: Vma, address: number,
   }
   k.deferReadIo = false;
   endReadIo(k);
+  k.lruGen.inFault = false;
   mmAccountFault(k, task, flags, ret);
   return ret;
 }

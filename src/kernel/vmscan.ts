@@ -53,6 +53,7 @@ import { workingsetActivation, workingsetEviction } from './workingset.js';
 import { mlockFolio } from './mlock.js';
 import { memcgSwapout, memcgSwappiness, type MemCgroup } from './memcontrol.js';
 import { lruAddDrain } from './lru_cache.js';
+import { lruGenAgeNode, lruGenCheckReferences, lruGenShrinkLruvec, lruGenShrinkNode } from './lru_gen_evict.js';
 
 export const DEF_PRIORITY = 12;
 export const SWAP_CLUSTER_MAX = 32;
@@ -264,13 +265,14 @@ function putback(k: Kernel, folios: number[]): void {
   }
 }
 
-const FOLIOREF_RECLAIM = 0;
-const FOLIOREF_RECLAIM_CLEAN = 1;
-const FOLIOREF_KEEP = 2;
-const FOLIOREF_ACTIVATE = 3;
+export const FOLIOREF_RECLAIM = 0;
+export const FOLIOREF_RECLAIM_CLEAN = 1;
+export const FOLIOREF_KEEP = 2;
+export const FOLIOREF_ACTIVATE = 3;
 
 /** folio_check_references(): second chance on the inactive list. */
 function checkReferences(k: Kernel, head: number): number {
+  if (k.lruGen.enabled) return lruGenCheckReferences(k, head);
   const p = k.pages;
   const { referenced, vmFlags } = folioReferenced(k, head);
   const referencedFolio = (p.flags[head]! & PG_referenced) !== 0;
@@ -316,7 +318,7 @@ function removeMapping(k: Kernel, head: number): boolean {
   return true;
 }
 
-interface ShrinkStat {
+export interface ShrinkStat {
   nrPageout: number;
   nrActivate: number;
   nrDirtyFile: number;
@@ -326,7 +328,7 @@ interface ShrinkStat {
  * shrink_folio_list(): tries to free each isolated folio. Returns the pages
  * reclaimed; folios kept are left in `folios` for putback.
  */
-function shrinkFolioList(k: Kernel, folios: number[], sc: ScanControl, stat: ShrinkStat): number {
+export function shrinkFolioList(k: Kernel, folios: number[], sc: ScanControl, stat: ShrinkStat): number {
   const p = k.pages;
   let reclaimed = 0;
   const keep: number[] = [];
@@ -586,6 +588,7 @@ function prepareScanControl(k: Kernel, sc: ScanControl): void {
 
 /** shrink_lruvec(): scans the four evictable lists in SWAP_CLUSTER_MAX batches. */
 function shrinkLruvec(k: Kernel, sc: ScanControl): void {
+  if (k.lruGen.enabled && sc.target) return lruGenShrinkLruvec(k, sc);
   const nr = getScanCount(k, sc);
   const targets = Float64Array.from(nr);
   const proportional = !sc.kswapd && sc.priority === DEF_PRIORITY;
@@ -629,6 +632,7 @@ function shrinkLruvec(k: Kernel, sc: ScanControl): void {
 
 /** shrink_node(). */
 export function shrinkNode(k: Kernel, sc: ScanControl): void {
+  if (k.lruGen.enabled && !sc.target) return lruGenShrinkNode(k, sc);
   const before = sc.nrReclaimed;
   prepareScanControl(k, sc);
   // shrink_node_memcgs(): every lruvec under the target, the target's own first.
@@ -665,7 +669,8 @@ export function kswapdBalance(k: Kernel): void {
   let total = 0;
   for (sc.priority = DEF_PRIORITY; sc.priority >= 1; ) {
     if (nodeBalanced(k)) break;
-    if (canReclaimAnon(k)) for (const m of k.memcgs) if (inactiveIsLow(k, LRU_INACTIVE_ANON, m.id)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, m.id);
+    if (k.lruGen.enabled) lruGenAgeNode(k, sc);
+    else if (canReclaimAnon(k)) for (const m of k.memcgs) if (inactiveIsLow(k, LRU_INACTIVE_ANON, m.id)) shrinkActiveList(k, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, m.id);
     sc.nrToReclaim = k.buddy.zones.reduce((s, z) => s + (z.managed ? Math.max(z.watermark[WMARK_HIGH]!, SWAP_CLUSTER_MAX) : 0), 0);
     const before = sc.nrReclaimed;
     sc.nrScanned = 0;

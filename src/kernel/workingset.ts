@@ -12,6 +12,7 @@ import type { Kernel } from './kernel.js';
 import { PG_active, PG_swapbacked, PG_workingset } from './page.js';
 import { VM } from './vmstat.js';
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_MEMCG } from './lru.js';
+import { lruGenEviction } from './lru_gen_workingset.js';
 
 /** workingset_age_nonresident(): the lruvec's clock and its parents' advance. */
 export function ageNonresident(k: Kernel, memcg: number, nr: number): void {
@@ -24,6 +25,7 @@ export function ageNonresident(k: Kernel, memcg: number, nr: number): void {
  * (clock * 64 + memcg id) * 2 + workingset bit.
  */
 export function workingsetEviction(k: Kernel, head: number): number {
+  if (k.lruGen.enabled) return lruGenEviction(k, head);
   const n = k.pages.nrPages(head);
   const memcg = k.pages.memcg[head]!;
   ageNonresident(k, memcg, n);

@@ -105,6 +105,7 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     case 'swapon':
     case 'swapoff':
     case 'sysctl':
+    case 'sysfs':
     case 'oom_score_adj':
     case 'mmap':
     case 'munmap':
@@ -174,6 +175,11 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
       );
       lines.push(`${op.label} pagetables_kb=${r.pagetablesKb} kmap_local=${r.kmaps}`);
       return lines;
+    }
+    case 'lru_gen': {
+      if (rec.kind !== 'lru_gen') bad();
+      const r = rec as Extract<OpRecord, { kind: 'lru_gen' }>;
+      return r.gens.map((g) => `${op.label} memcg=${g.memcg} gen=${g.seq} age_ms=${g.ageMs} anon_kb=${g.anonKb} file_kb=${g.fileKb}`);
     }
     case 'report': {
       if (rec.kind !== 'smaps') bad();

@@ -109,12 +109,16 @@ export interface CompileOptions {
 
 /**
  * Throws KernelRunnerError naming the machine line if the scenario's machine
- * is one the host cannot be: a 32-bit machine is simulator only.
+ * is one the host cannot be: a 32-bit machine is simulator only, and so is
+ * the multi-gen LRU (this host's kernel is built without CONFIG_LRU_GEN).
  */
 export function checkKernelRunnable(program: Program): void {
   const arch = program.machine.arch ?? 'x86_64';
   if (arch !== 'x86_64') {
     throw new KernelRunnerError(`line ${program.machineLineNo || 1}: arch=${arch} is simulator only; the real-kernel runner runs scenarios on this host's x86-64 kernel`);
+  }
+  if (program.machine.lruGen) {
+    throw new KernelRunnerError(`line ${program.machineLineNo || 1}: lru_gen is simulator only; this host's kernel has no CONFIG_LRU_GEN`);
   }
 }
 
@@ -226,6 +230,8 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
       return 'nop';
     case 'exec':
     case 'zoneinfo':
+    case 'lru_gen':
+    case 'sysfs':
       throw new KernelRunnerError(`line ${op.line}: ${op.op} is a simulator-only operation; the real-kernel runner does not run it`);
     case 'swapon':
       if (op.prio !== null && op.prio < 0) throw new KernelRunnerError(`line ${op.line}: swapon(2) takes priorities 0 to 32767, not ${op.prio}`);

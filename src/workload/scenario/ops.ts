@@ -123,6 +123,8 @@ export type Op = OpBase &
         cpu: number;
       }
     | { op: 'tlbstat' | 'cachestat'; label: string; cpu: number }
+    | { op: 'lru_gen'; label: string }
+    | { op: 'sysfs'; settings: Array<[string, string]> }
   );
 
 /** The simulator-only operations that run on the simulated hardware (docs/scenario-format.md). */

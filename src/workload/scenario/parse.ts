@@ -3,6 +3,8 @@
 // kernel answers is made here, so a bad script fails before anything runs and
 // nothing half-done is printed.
 import { ARCHES, type Arch } from '../../kernel/arch.js';
+import { parseLruGenEnabled } from '../../kernel/lru_gen.js';
+import { SYSFS_FILES } from '../../kernel/sysfs.js';
 import { applyArchDefaults, checkMachine, DEFAULT_MACHINE, type MachineConfig, type ThpDefrag, type ThpMode } from '../../kernel/machine.js';
 import { MADVICES, SYSCTL_KEYS, type Madvice, type MsyncMode, type Op, type Prot, type ScenarioProc, type SysctlKey } from './ops.js';
 
@@ -151,6 +153,16 @@ function parseMachine(words: string[], line: number): MachineConfig {
       case 'highmem':
         m.highmemKb = kb();
         break;
+      case 'lru_gen': {
+        // Extension (simulator only): the multi-gen LRU, /sys/kernel/mm/lru_gen/enabled at boot.
+        const caps = parseLruGenEnabled(val);
+        if (caps === null) fail(`machine: lru_gen must be y, n or a mask of 0x1, 0x2, 0x4 (e.g. 0x0007), got '${val}'`);
+        if (caps) m.lruGen = caps!;
+        break;
+      }
+      case 'min_ttl_ms':
+        m.minTtlMs = int();
+        break;
       default:
         fail(`machine: unknown key '${key}'`);
     }
@@ -202,6 +214,8 @@ const USAGE: Record<string, string> = {
   access: 'access NAME FIRST COUNT read|write|fetch [stride=BYTES] [repeat=N] [order=seq|random] [seed=S] [cpu=C]',
   tlbstat: 'tlbstat LABEL [cpu=C]',
   cachestat: 'cachestat LABEL [cpu=C]',
+  lru_gen: 'lru_gen LABEL',
+  sysfs: 'sysfs KEY=VALUE...',
 };
 
 export interface ParseOptions {
@@ -485,6 +499,19 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         ops.push({ ...base, op: 'sysctl', settings });
         break;
       }
+      case 'sysfs': {
+        // Extension (simulator only): /sys/kernel/mm files (docs/scenario-format.md).
+        if (args.length < 1) count(1, Infinity);
+        const settings: Array<[string, string]> = [];
+        for (const a of args) {
+          const m = /^([a-z_/]+)=(\S+)$/.exec(a);
+          if (!m) fail(`sysfs: expected KEY=VALUE, got '${a}'`);
+          if (!(SYSFS_FILES as readonly string[]).includes(m![1]!)) fail(`sysfs: unknown file '${m![1]}' (expected ${SYSFS_FILES.join(', ')})`);
+          settings.push([m![1]!, m![2]!]);
+        }
+        ops.push({ ...base, op: 'sysfs', settings });
+        break;
+      }
       case 'cgroup': {
         if (args.length < 2) count(2, 4);
         let limit = -1;
@@ -520,6 +547,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
       case 'hugepages':
       case 'events':
       case 'zoneinfo':
+      case 'lru_gen':
         count(1, 1);
         ops.push({ ...base, op, label: args[0]! } as Op);
         break;

@@ -51,7 +51,19 @@ export type OpRecord =
   /** zoneinfo (simulator only): each zone's state, page tables and kmaps so far. */
   | { kind: 'zoneinfo'; zones: ZoneState[]; pagetablesKb: number; kmaps: number }
   /** tlbstat, cachestat (simulator only): named counters, in order. */
-  | { kind: 'hwstat'; fields: Array<[string, string]> };
+  | { kind: 'hwstat'; fields: Array<[string, string]> }
+  /** lru_gen (simulator only): the multi-gen LRU's generations, as /sys/kernel/debug/lru_gen. */
+  | { kind: 'lru_gen'; gens: LruGenState[] };
+
+/** One generation of one memcg's lruvec (a line of /sys/kernel/debug/lru_gen). */
+export interface LruGenState {
+  /** The cgroup path: / for the root, /NAME for a cgroup. */
+  memcg: string;
+  seq: number;
+  ageMs: number;
+  anonKb: number;
+  fileKb: number;
+}
 
 /** One zone of a zoneinfo record, in kB. */
 export interface ZoneState {

@@ -48,6 +48,8 @@ import type { MappingPlace, OpRecord, RunRecords } from './records.js';
 import { kmapCount } from '../../kernel/highmem.js';
 import { WMARK_HIGH, WMARK_LOW, WMARK_MIN } from '../../kernel/page_alloc.js';
 import { VM } from '../../kernel/vmstat.js';
+import { sysfsWrite } from '../../kernel/sysfs.js';
+import { lruGenGenerations } from '../../report/debugfs_lru_gen.js';
 
 export const SLOT_BASE = 0x100000000000;
 const GIB = 2 ** 30;
@@ -502,6 +504,18 @@ export class SimRun {
       case 'tlbstat':
       case 'cachestat':
         return { kind: 'hwstat', fields: this.hwStat(op.op, op.cpu) };
+      case 'lru_gen':
+        return {
+          kind: 'lru_gen',
+          gens: lruGenGenerations(k).flatMap((m) => m.gens.map((g) => ({ memcg: m.path, seq: g.seq, ageMs: g.ageMs, anonKb: g.anon * 4, fileKb: g.file * 4 }))),
+        };
+      case 'sysfs': {
+        for (const [key, value] of op.settings) {
+          const r = sysfsWrite(k, key, value);
+          if (r < 0) return { kind: 'ret', value: errnoName(r) };
+        }
+        return { kind: 'ret', value: 'ok' };
+      }
       case 'in':
       case 'echo':
         return { kind: 'none' };
@@ -512,7 +526,7 @@ export class SimRun {
 /** Operations that are system calls, each charged a system call's cost. */
 const SYSCALL_OPS: ReadonlySet<string> = new Set([
   'file', 'truncate', 'dropcache', 'unlink', 'mmap', 'munmap', 'mprotect', 'madvise', 'mlock', 'munlock', 'msync',
-  'mremap', 'fpeek', 'fork', 'exit', 'exec', 'swapon', 'swapoff', 'sysctl', 'oom_score_adj',
+  'mremap', 'fpeek', 'fork', 'exit', 'exec', 'swapon', 'swapoff', 'sysctl', 'oom_score_adj', 'sysfs',
 ]);
 
 type AccessOp = Extract<Op, { op: 'access' }>;
