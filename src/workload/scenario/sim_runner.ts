@@ -35,7 +35,7 @@ import { sysMprotect } from '../../kernel/mprotect.js';
 import { MREMAP_FIXED, MREMAP_MAYMOVE, sysMremap } from '../../kernel/mremap.js';
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC, sysMsync } from '../../kernel/msync.js';
 import type { Task } from '../../kernel/task.js';
-import { procPidSmapsRecords } from '../../report/proc_pid_smaps.js';
+import { smapsVmaRecord } from '../../report/proc_pid_smaps.js';
 import { procPidStatus } from '../../report/proc_pid_status.js';
 import { pagemapCode } from '../../report/proc_pid_pagemap.js';
 import { HARDWARE_OPS, type Op, type Prot } from './ops.js';
@@ -382,9 +382,16 @@ export class SimRun {
         return { kind: 'values', values };
       }
       case 'report':
-      case 'vmas':
-        // As the real runner: names whose mmap failed select nothing (the formatter chooses VMAs by name).
-        return { kind: 'smaps', text: '', parsed: procPidSmapsRecords(k, task), maps: [...ps.maps.values()], minflt: task.minFlt, majflt: task.majFlt };
+      case 'vmas': {
+        // As the real runner: names whose mmap failed select nothing (the
+        // formatter chooses VMAs by name). Only the VMAs the formatter will
+        // select are gathered and kept: a long scenario holds every record
+        // until it is formatted.
+        const maps = [...ps.maps.values()];
+        const chosen = op.names.length === 0 ? maps : maps.filter((m) => op.names.includes(m.name));
+        const vmas = (task.mm?.vmas ?? []).filter((v) => chosen.some((m) => v.start < m.addr + m.pages * 4096 && m.addr < v.end));
+        return { kind: 'smaps', text: '', parsed: vmas.map((v) => smapsVmaRecord(k, v)), maps, minflt: task.minFlt, majflt: task.majFlt };
+      }
       case 'status':
         return { kind: 'status', text: procPidStatus(k, task), baseline: ps.baseline };
       case 'pagemap': {
