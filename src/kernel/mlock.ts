@@ -3,8 +3,10 @@
 // do_mlock), mm/swap.c (folio_add_lru_vma).
 // Locked pages go on the unevictable list with PG_mlocked and count in
 // NR_MLOCK; the VMA's VM_LOCKED makes locked_vm (VmLck) and smaps' Locked.
-// Simplification: a page stays mlocked while any locked VMA maps it; the
-// kernel tracks this with mlock_count, here with the page's mapcount.
+// A page stays mlocked while another locked VMA maps it: the kernel counts
+// those VMAs' mlocks in folio->mlock_count, mmsim looks them up by rmap.
+// Simplification: munlocks take effect at once, where the kernel queues them
+// in a per-CPU batch until the next lru_add_drain().
 import { EINVAL, ENOMEM, EAGAIN, EFAULT } from './errno.js';
 import { mmPopulate } from './gup.js';
 import type { Kernel } from './kernel.js';
@@ -19,7 +21,8 @@ import { VM_LOCKED, VM_LOCKED_MASK, VM_LOCKONFAULT, VM_SPECIAL, VM_HUGETLB } fro
 import { VM } from './vmstat.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_SPECIAL } from '../hw/pte.js';
-import { ptePresent } from './memory.js';
+import { mapsFrame, ptePresent } from './memory.js';
+import { rmapWalk } from './rmap.js';
 
 /** Puts a folio on the unevictable list as mlocked (mlock_folio / mlock_new_folio). */
 export function mlockFolio(k: Kernel, head: number): void {
@@ -61,10 +64,31 @@ export function lruAddVma(k: Kernel, head: number, vma: Vma): void {
   k.lru.addNew(head);
 }
 
-/** A locked VMA stopped mapping the folio (munlock_vma_folio): unlock it when no mapping is left. */
+/**
+ * A locked VMA stopped mapping (part of) the folio (munlock_vma_folio): the
+ * kernel drops one from its mlock_count, so the folio stays mlocked only if
+ * some other locked VMA still maps it. A page shared with an unlocked
+ * mapping (a fork child, whose VMAs lose VM_LOCKED) becomes evictable.
+ */
 export function munlockVmaFolio(k: Kernel, head: number, vma: Vma): void {
-  void vma;
-  if (!k.pages.folioMapped(head)) munlockFolio(k, head);
+  const p = k.pages;
+  if (!(p.flags[head]! & PG_mlocked)) return;
+  if (p.folioMapped(head) && lockedElsewhere(k, head, vma)) return;
+  munlockFolio(k, head);
+}
+
+/** True if a locked VMA other than `vma` maps a page of the folio. */
+function lockedElsewhere(k: Kernel, head: number, vma: Vma): boolean {
+  const p = k.pages;
+  const n = p.nrPages(head);
+  let found = false;
+  for (let i = 0; i < n && !found; i++) {
+    if (p.mapcount[head + i] === 0 && p.entireMapcount[head] === 0) continue;
+    rmapWalk(k, head + i, (v, addr) => {
+      if (!found && v !== vma && v.flags & VM_LOCKED && mapsFrame(k, v, addr, head + i)) found = true;
+    });
+  }
+  return found;
 }
 
 /** mlock_vma_pages_range(): (un)locks the pages already mapped in [start, end). */
@@ -92,7 +116,7 @@ function mlockVmaPagesRange(k: Kernel, vma: Vma, start: number, end: number, loc
     }
     const head = k.pages.folioOf(pfn);
     if (lock) mlockFolio(k, head);
-    else munlockFolio(k, head);
+    else munlockVmaFolio(k, head, vma);
   }
 }
 
