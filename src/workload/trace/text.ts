@@ -184,6 +184,7 @@ export function openText(path: string, opts: ReadOptions = {}): TraceReader {
       // Every text reference is a load: kinds are filled once, not per line.
       const batch = newRefBatch();
       batch.kind.fill(REF_LOAD);
+      batch.loadsOnly = true;
       return lineBatches(readChunks(path, { gzip: opts.gzip, counter }), parser, batch);
     },
   };
