@@ -6,6 +6,7 @@
 // by wall clock and by CPU time (the two differ when the machine is shared),
 // best of TRACE_LAB_RUNS runs (default 2), peak RSS and heap, and the
 // policy's state in bytes per resident page. Run alone: npm run bench -- trace_lab
+// BENCH_POLICIES=lru,arc limits the run to some policies (as in policies.bench.ts).
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +42,8 @@ export async function run(): Promise<void> {
   console.log('  B/page = policy state (typed arrays) per resident page; RSS and heap are whole-process peaks\n');
   const head = `${'policy'.padEnd(11)}${'size'.padStart(7)}  ${'format'.padEnd(6)}${'M req/s'.padStart(9)}${'cpu'.padStart(7)}${'RSS MB'.padStart(8)}${'heap MB'.padStart(9)}${'B/page'.padStart(8)}${'misses'.padStart(10)}`;
   console.log(head);
-  for (const policy of policyNames()) {
+  const policies = process.env.BENCH_POLICIES ? process.env.BENCH_POLICIES.split(',') : policyNames();
+  for (const policy of policies) {
     for (const size of SIZES) {
       for (const [format, path] of ZIPF_FILES) {
         const runs = Array.from({ length: RUNS }, () => child(path, policy, size));

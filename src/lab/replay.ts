@@ -88,7 +88,7 @@ export async function replayEach(reader: TraceReader, policies: readonly CachePo
       else if (b.id && !opts.pageKeys) misses[j]! += runIds(policy, b.id, b.kind, n, requests);
       else misses[j]! += runPages(policy, b.page, b.kind, n, requests);
     }
-    writes += countWrites(b.kind, n);
+    if (!b.loadsOnly) writes += countWrites(b.kind, n);
     requests += n;
     opts.onProgress?.(requests);
   }

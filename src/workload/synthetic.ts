@@ -69,6 +69,7 @@ export function* zipfBatches(opts: ZipfOptions): Generator<RefBatch> {
   const gen = new ZipfGenerator(opts);
   const batch = newRefBatch();
   batch.kind.fill(REF_LOAD);
+  batch.loadsOnly = true;
   let left = opts.requests;
   while (left > 0) {
     const n = Math.min(left, batch.page.length);

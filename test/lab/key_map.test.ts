@@ -64,4 +64,35 @@ describe('lab/key_map', () => {
       ),
     );
   });
+
+  it('looks keys below directKeys up in the direct table, and the rest in the hash table', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('add', 'del', 'get'), fc.integer({ min: 0, max: 3000 })), { maxLength: 300 }),
+        (ops) => {
+          const m = new KeyMap(24, { directKeys: 1500 }); // keys 0..1499 direct, growing past 1024
+          const model = new Map<number, number>();
+          for (const [op, key] of ops) {
+            const id = m.get(key);
+            assert.equal(id, model.get(key) ?? -1);
+            if (op === 'add' && id < 0 && model.size < 24) model.set(key, m.add(key));
+            else if (op === 'del' && id >= 0) {
+              m.delete(id);
+              model.delete(key);
+            }
+          }
+          for (const [k, v] of model) assert.equal(m.get(k), v);
+          assert.ok(m.byteLength() <= m.maxByteLength());
+        },
+      ),
+    );
+  });
+
+  it('keeps direct keys through grow()', () => {
+    const m = new KeyMap(2, { directKeys: 100 });
+    const ids = [5, 500].map((k) => m.add(k));
+    m.grow(4);
+    assert.deepEqual([5, 500].map((k) => m.get(k)), ids);
+    assert.equal(m.get(6), -1);
+  });
 });

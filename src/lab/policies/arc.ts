@@ -5,7 +5,7 @@
 // trimming only when |T1| + |T2| = C, the |T1| = p tie); see docs/policies.md.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyMap } from '../key_map.js';
+import { KeyMap, directKeysFor } from '../key_map.js';
 import { IdLists } from '../id_lists.js';
 import { checkCapacity, readParams } from '../policy_params.js';
 
@@ -38,9 +38,16 @@ export class Arc implements CachePolicy {
     this.capacity = capacity;
     // The directory T1+T2+B1+B2 never exceeds 2C (see the proof in docs/policies.md).
     const maxIds = 2 * capacity + 1;
-    this.map = new KeyMap(maxIds);
     this.lists = new IdLists(maxIds, 4);
     this.where = new Uint8Array(maxIds);
+    // What remains of 64 bytes per page goes to the map's direct table.
+    const other = this.lists.byteLength() + this.where.byteLength + KeyMap.bytesFor(maxIds);
+    this.map = new KeyMap(maxIds, { directKeys: directKeysFor(capacity, other / capacity) });
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.map.maxByteLength() + this.lists.byteLength() + this.where.byteLength;
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {

@@ -5,7 +5,7 @@
 // libCacheSim's unbounded one while the threshold is at most 255.
 
 import type { CachePolicy, PolicyOptions } from '../policy.js';
-import { KeyMap } from '../key_map.js';
+import { KeyMap, directKeysFor } from '../key_map.js';
 import { IdLists, NIL } from '../id_lists.js';
 import { checkCapacity, readParams } from '../policy_params.js';
 
@@ -56,10 +56,17 @@ export class S3Fifo implements CachePolicy {
     this.threshold = p['move-to-main-threshold'];
     // Residents + ghosts + the one id in limbo during a ghost-hit miss.
     const maxIds = capacity + this.ghostSize + 1;
-    this.map = new KeyMap(maxIds);
     this.lists = new IdLists(maxIds, 3);
     this.where = new Uint8Array(maxIds);
     this.freq = new Uint8Array(maxIds);
+    // What remains of 64 bytes per page goes to the map's direct table.
+    const other = this.lists.byteLength() + 2 * maxIds + KeyMap.bytesFor(maxIds);
+    this.map = new KeyMap(maxIds, { directKeys: directKeysFor(capacity, other / capacity) });
+  }
+
+  /** Bytes of policy state at most (typed arrays only), for memory reports. */
+  stateBytes(): number {
+    return this.map.maxByteLength() + this.lists.byteLength() + this.where.byteLength + this.freq.byteLength;
   }
 
   access(key: number, _isWrite: boolean, _time: number, _nextUse: number): boolean {

@@ -126,6 +126,7 @@ export async function openMmsim(path: string, opts: ReadOptions = {}): Promise<M
       length: 0,
       addr: new Float64Array(wantPages ? cap : 0),
       kind: new Uint8Array(cap).fill(REF_LOAD),
+      loadsOnly: !(flags & COL_KIND),
       size: new Uint8Array(cap),
       page: new Float64Array(wantPages ? cap : 0),
       id: null,

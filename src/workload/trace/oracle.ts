@@ -42,6 +42,7 @@ export function openOracle(path: string, opts: ReadOptions = {}): OracleReader {
     const nextUse = new Float64Array(BATCH_RECORDS);
     batch.nextUse = nextUse;
     batch.kind.fill(REF_LOAD);
+    batch.loadsOnly = true;
     let record = 0;
     try {
       while (true) {

@@ -18,6 +18,12 @@ export interface RefBatch {
   addr: Float64Array;
   /** REF_* kind of each reference. */
   kind: Uint8Array;
+  /**
+   * Every kind in this batch is REF_LOAD, as the reader knows without looking
+   * (text traces, mmsim files without a kind column): consumers that only
+   * count writes can skip `kind`.
+   */
+  loadsOnly: boolean;
   /** Bytes accessed, 0 where the format does not say. */
   size: Uint8Array;
   /**
@@ -42,6 +48,7 @@ export function newRefBatch(capacity = BATCH_RECORDS): RefBatch {
     length: 0,
     addr: new Float64Array(capacity),
     kind: new Uint8Array(capacity),
+    loadsOnly: false,
     size: new Uint8Array(capacity),
     page: new Float64Array(capacity),
     id: null,

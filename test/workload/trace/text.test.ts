@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openText, TextParser } from '../../../src/workload/trace/text.js';
 import { lineBatches } from '../../../src/workload/trace/lines.js';
-import { newRefBatch } from '../../../src/workload/trace/ref.js';
+import { newRefBatch, REF_LOAD } from '../../../src/workload/trace/ref.js';
 import { collect, tmpFile } from './helpers.js';
 
 async function* inPieces(buf: Buffer, size: number): AsyncGenerator<Buffer> {
@@ -51,6 +51,31 @@ describe('workload/trace/text', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('agrees with the naive splitter on short numbers (the 4-bytes-at-a-time path), near chunk ends too', async () => {
+    const lineArb = fc.oneof(
+      fc.integer({ min: 0, max: 99_999_999 }).map(String),
+      fc.integer({ min: 1, max: 9999 }).map((v) => `${v} `),
+      fc.constantFrom('7', '10', '0', '9999999', '10000000', '5:', '8/'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { maxLength: 80 }), fc.integer({ min: 1, max: 300 }), async (lines, chunk) => {
+        const text = lines.join('\n') + '\n';
+        const p = new TextParser('x', 'page', true);
+        const out: number[] = [];
+        for await (const b of lineBatches(inPieces(Buffer.from(text), chunk), p, newRefBatch(5))) for (let i = 0; i < b.length; i++) out.push(b.page[i]!);
+        const good = lines.filter((l) => /^\d+ ?$/.test(l));
+        assert.deepEqual(out, good.map(Number));
+        assert.equal(p.skipped, lines.length - good.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('marks every reference as a load', async () => {
+    const path = tmpFile('kinds.txt', Array.from({ length: 20000 }, (_, i) => String(i)).join('\n'));
+    for await (const b of openText(path).batches()) for (let i = 0; i < b.length; i++) assert.equal(b.kind[i], REF_LOAD);
   });
 
   it('names the line and the problem', async () => {
