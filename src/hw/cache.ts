@@ -56,12 +56,15 @@ export function checkGeometry(c: { sizeBytes: number; ways: number; lineBytes: n
 }
 
 /**
- * The arrays behind a level's one-compare hit path, for the MMU, which
- * inlines that path (mmu.ts): a hit is tags[s] === line at
- * s = (line & setMask) * ways + mru[line & setMask]; it sets dirty[s] for a
- * write and counts counts[C_READ_HITS or C_WRITE_HITS], nothing else.
+ * The arrays behind a level's hit path (lookup()), for the MMU, which
+ * inlines it (mmu.ts): a hit is tags[s] === line for a slot s of the set
+ * line & setMask (slots set * ways ... + ways - 1), the set's mru way first.
+ * A hit sets dirty[s] for a write and counts counts[C_READ_HITS or
+ * C_WRITE_HITS]; a hit off the mru way also sets mru[set] and calls
+ * policy.touch(set, way). A miss continues with allocate().
  */
 export interface CacheHitPath {
+  readonly policy: ReplacementPolicy;
   readonly tags: Float64Array;
   readonly mru: Int32Array;
   readonly dirty: Uint8Array;
@@ -112,7 +115,7 @@ export class CacheLevel {
 
   /** The arrays of the hit path (see CacheHitPath). */
   hitPath(): CacheHitPath {
-    return { tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
+    return { policy: this.policy, tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
   }
 
   /**
@@ -121,7 +124,7 @@ export class CacheLevel {
    * describe the victim.
    */
   access(line: number, isWrite: boolean): boolean {
-    return this.lookup(line, isWrite) || this.miss(line, isWrite, line & this.setMask);
+    return this.lookup(line, isWrite) || this.allocate(line, isWrite);
   }
 
   /**
@@ -149,8 +152,14 @@ export class CacheLevel {
     return true;
   }
 
-  /** Cold path: allocates `line` in `set`, in an invalid way if there is one, else in the policy's victim. */
-  private miss(line: number, isWrite: boolean, set: number): boolean {
+  /**
+   * The miss half of access(), after lookup() returned false: counts the
+   * miss and allocates `line` in an invalid way of its set if there is one,
+   * else in the policy's victim (evictedLine/evictedDirty describe it).
+   * Returns false. Precondition: `line` is not present.
+   */
+  allocate(line: number, isWrite: boolean): boolean {
+    const set = line & this.setMask;
     const base = set * this.ways;
     let way = -1;
     if (this.used[set]! < this.ways) {

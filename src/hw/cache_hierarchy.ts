@@ -165,6 +165,17 @@ export class CacheHierarchy {
     return true;
   }
 
+  /**
+   * The rest of access() for a line access (not straddling) whose L1
+   * lookup missed: allocates the line in L1 and fetches it from below. For
+   * the MMU's inlined hit path.
+   */
+  missL1(line: number, op: number): void {
+    const l1 = op === OP_FETCH ? this.l1i : this.l1d;
+    l1.allocate(line, op === OP_STORE);
+    this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
+  }
+
   private straddle(line: number, op: number): void {
     for (let l = line; l <= line + 1; l++) {
       if (op === OP_FETCH) this.instrLine(l);

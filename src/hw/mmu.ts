@@ -142,54 +142,98 @@ export class Mmu {
    * is two accesses. (The address goes through a field because a returned
    * double above 2^30 would be boxed: an allocation per access.)
    *
-   * The hit path, inlined here as in v86: one compare in the most recently
-   * used way of the first L1 TLB array's set, one masked compare of the
-   * entry's permission bits, one compare in the most recently used way of
-   * the L1 cache set, and the counters those hits would have counted. Any
-   * other case takes the general path, which counts nothing twice.
+   * The hit path, inlined here as in v86: the set of the first L1 TLB
+   * array (most recently used way first, then the others), one masked
+   * compare of the entry's permission bits, then the set of the L1 cache
+   * (the same way), with the counters and replacement updates those hits
+   * make. Any other case continues on a cold path from the point reached,
+   * so nothing is probed or counted twice: the rest of the TLB hierarchy
+   * and the walk (tlbMiss), a permission miss (denied), an L1 miss
+   * (CacheHierarchy.missL1), a straddling line or page (the general paths).
+   * About a fifth of the program-like stream's accesses hit a TLB or cache
+   * way other than the set's most recent one, so both scans stay inline.
    */
   access(va: number, size: number, op: number): number {
     // `& 4095` keeps the low 12 bits of a 48-bit address exactly (ToInt32 is modulo 2^32).
-    if ((va & 4095) + size <= 4096) {
-      const h = op === OP_FETCH ? this.instrPath : this.dataPath;
-      const t = h.t;
-      const vpn = Math.floor(va * t.inv);
-      const set = vpn & t.setMask;
-      const m = set * t.ways + t.mru[set]!;
-      const key = t.key[m]!;
-      const k = vpn * 32768 + t.codeKey;
-      if ((key === k + this.pcid || key === k + 4096) && (t.flags[m]! & CHECK_MASK[op]!) === CHECK_WANT[op]) {
-        t.counts[0]!++; // TLB_HITS
-        const pa = t.pfn[m]! * 4096 + (va & t.offMask[m]!);
-        this.pa = pa;
-        const line = Math.floor(pa * h.lineInv);
-        const c = h.c;
-        const cs = line & c.setMask;
-        const s = cs * c.ways + c.mru[cs]!;
-        if (c.tags[s] === line && Math.floor((pa + size - 1) * h.lineInv) === line) {
-          if (op === OP_STORE) c.dirty[s] = 1;
-          c.counts[op === OP_STORE ? 2 : 0]!++; // C_WRITE_HITS : C_READ_HITS
-          h.served[h.servedAt]!++;
-        } else this.caches.access(pa, size, op);
+    if ((va & 4095) + size > 4096) return this.accessSplit(va, size, op);
+    const h = op === OP_FETCH ? this.instrPath : this.dataPath;
+    const t = h.t;
+    const vpn = Math.floor(va * t.inv);
+    const set = vpn & t.setMask;
+    const base = set * t.ways;
+    const keys = t.key;
+    const k = vpn * 32768 + t.codeKey;
+    const kAsid = k + this.pcid;
+    const kGlobal = k + 4096;
+    let m = base + t.mru[set]!;
+    let key = keys[m]!;
+    if (key !== kAsid && key !== kGlobal) {
+      const end = base + t.ways;
+      m = base;
+      while (m < end && (key = keys[m]!) !== kAsid && key !== kGlobal) m++;
+      if (m === end) return this.tlbMiss(va, size, op);
+      t.mru[set] = m - base;
+      t.policy.touch(set, m - base);
+    }
+    t.counts[0]!++; // TLB_HITS
+    const flags = t.flags[m]!;
+    if ((flags & CHECK_MASK[op]!) !== CHECK_WANT[op]) return this.denied(va, size, op, flags);
+    const pa = t.pfn[m]! * 4096 + (va & t.offMask[m]!);
+    this.pa = pa;
+    const line = Math.floor(pa * h.lineInv);
+    if (Math.floor((pa + size - 1) * h.lineInv) !== line) {
+      this.caches.access(pa, size, op); // two lines
+      return 0;
+    }
+    const c = h.c;
+    const cs = line & c.setMask;
+    const cbase = cs * c.ways;
+    const tags = c.tags;
+    let s = cbase + c.mru[cs]!;
+    if (tags[s] !== line) {
+      const end = cbase + c.ways;
+      s = cbase;
+      while (s < end && tags[s] !== line) s++;
+      if (s === end) {
+        this.caches.missL1(line, op);
         return 0;
       }
+      c.mru[cs] = s - cbase;
+      c.policy.touch(cs, s - cbase);
     }
-    return this.accessSlow(va, size, op);
+    if (op === OP_STORE) {
+      c.dirty[s] = 1;
+      c.counts[2]!++; // C_WRITE_HITS
+    } else c.counts[0]!++; // C_READ_HITS
+    h.served[h.servedAt]!++;
+    return 0;
   }
 
-  /** The general path of access(): any TLB outcome, page walks, faults, straddling accesses. */
-  private accessSlow(va: number, size: number, op: number): number {
-    if ((va & 4095) + size > 4096) return this.accessSplit(va, size, op);
-    let pa = this.tlb.translate(va, this.pcid, op === OP_FETCH);
+  /**
+   * Cold path of access(): the first L1 TLB array's set missed (nothing
+   * counted yet). The rest of the TLB hierarchy, else a walk; then the caches.
+   */
+  private tlbMiss(va: number, size: number, op: number): number {
+    let pa = this.tlb.translateRest(va, this.pcid, op === OP_FETCH);
     if (pa < 0) {
       pa = this.walk(va, op);
       if (pa < 0) return -1;
     } else if ((this.tlb.lastFlags & CHECK_MASK[op]!) !== CHECK_WANT[op]) {
-      pa = this.permissionMiss(va, op);
+      pa = this.permissionMiss(va, op, this.tlb.lastFlags);
       if (pa < 0) return -1;
     }
     this.pa = pa;
-    if (!this.caches.hit(pa, size, op)) this.caches.access(pa, size, op);
+    this.caches.access(pa, size, op);
+    return 0;
+  }
+
+  /** Cold path of access(): a first-array TLB hit (counted) whose entry's `flags` do not permit the access. */
+  private denied(va: number, size: number, op: number, flags: number): number {
+    this.tlb.lastFlags = flags;
+    const pa = this.permissionMiss(va, op, flags);
+    if (pa < 0) return -1;
+    this.pa = pa;
+    this.caches.access(pa, size, op);
     return 0;
   }
 
@@ -200,7 +244,7 @@ export class Mmu {
   translate(va: number, op: number): number {
     const pa = this.tlb.translate(va, this.pcid, op === OP_FETCH);
     if (pa < 0) return this.walk(va, op);
-    if ((this.tlb.lastFlags & CHECK_MASK[op]!) !== CHECK_WANT[op]) return this.permissionMiss(va, op);
+    if ((this.tlb.lastFlags & CHECK_MASK[op]!) !== CHECK_WANT[op]) return this.permissionMiss(va, op, this.tlb.lastFlags);
     return pa;
   }
 
@@ -219,13 +263,13 @@ export class Mmu {
   }
 
   /**
-   * Cold path: a TLB hit that does not permit the access. A store through a
-   * writable entry without Dirty re-walks the page tables to set Dirty (the
-   * hardware's assist: the entry in memory may have changed); anything else
-   * is a protection fault, which drops the address's TLB entries first.
+   * Cold path: a TLB hit, through an entry with flags `f`, that does not
+   * permit the access. A store through a writable entry without Dirty
+   * re-walks the page tables to set Dirty (the hardware's assist: the entry
+   * in memory may have changed); anything else is a protection fault,
+   * which drops the address's TLB entries first.
    */
-  private permissionMiss(va: number, op: number): number {
-    const f = this.tlb.lastFlags;
+  private permissionMiss(va: number, op: number, f: number): number {
     if (op === OP_STORE && (f & TLB_WRITE) !== 0) {
       this.counts[MMU_DIRTY_ASSISTS]++;
       return this.walk(va, op);

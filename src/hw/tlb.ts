@@ -66,12 +66,16 @@ export interface TlbEntry {
 }
 
 /**
- * The arrays behind an array's one-compare hit path, for the MMU, which
- * inlines that path (mmu.ts): a hit is key[m] === vpn * 32768 + codeKey +
- * (asid or 4096) at m = (vpn & setMask) * ways + mru[vpn & setMask], with
- * vpn = floor(va * inv); it counts counts[TLB_HITS] and changes nothing else.
+ * The arrays behind an array's hit path, for the MMU, which inlines that
+ * path (mmu.ts): with vpn = floor(va * inv) and set = vpn & setMask, a hit
+ * is key[m] === vpn * 32768 + codeKey + (asid or 4096) for a slot m of the
+ * set (slots set * ways ... set * ways + ways - 1), the set's mru way first.
+ * A hit counts counts[TLB_HITS]; a hit off the mru way also sets mru[set]
+ * and calls policy.touch(set, way). A miss in the first page size's set
+ * continues with TlbArray.probeRest(), which has changed nothing yet.
  */
 export interface TlbHitPath {
+  readonly policy: ReplacementPolicy;
   readonly key: Float64Array;
   readonly pfn: Float64Array;
   readonly flags: Uint8Array;
@@ -166,7 +170,7 @@ export class TlbArray {
 
   /** The arrays of the hit path (see TlbHitPath). */
   hitPath(): TlbHitPath {
-    return { key: this.key, pfn: this.pfn, flags: this.flags, offMask: this.offMask, mru: this.mru, counts: this.counts, setMask: this.setMask, ways: this.ways, inv: this.inv0, codeKey: this.codeKey0 };
+    return { policy: this.policy, key: this.key, pfn: this.pfn, flags: this.flags, offMask: this.offMask, mru: this.mru, counts: this.counts, setMask: this.setMask, ways: this.ways, inv: this.inv0, codeKey: this.codeKey0 };
   }
 
   /**
@@ -197,7 +201,7 @@ export class TlbArray {
         return i;
       }
     }
-    return this.probeSlow(va, asid);
+    return this.probeRest(va, asid);
   }
 
   /**
@@ -251,8 +255,11 @@ export class TlbArray {
     this.flags[slot] |= bits;
   }
 
-  /** Cold path: the other page sizes held (the first was scanned by probe()). */
-  private probeSlow(va: number, asid: number): number {
+  /**
+   * The rest of probe(), after the first page size's set missed: the other
+   * page sizes held. Returns the slot, or -1 after counting a miss. Cold path.
+   */
+  probeRest(va: number, asid: number): number {
     const ways = this.ways;
     for (let i = 1; i < this.sizes.length; i++) {
       const vpn = Math.floor(va / this.sizes[i]);

@@ -128,6 +128,21 @@ export class TlbHierarchy {
   }
 
   /**
+   * The rest of translate() after the first L1 array of the kind missed its
+   * first page size's set (the MMU probes that set inline): that array's
+   * other page sizes, the other L1 arrays, the STLB. Same results as translate().
+   */
+  translateRest(va: number, asid: number, isInstr: boolean): number {
+    const a = isInstr ? this.i0 : this.d0;
+    const s = a.probeRest(va, asid);
+    if (s >= 0) {
+      this.lastFlags = a.flagsOf(s);
+      return a.physAddr(s, va);
+    }
+    return this.l1Miss(isInstr, va, asid);
+  }
+
+  /**
    * Cold path: the other L1 arrays (other page sizes), then the STLB, which
    * refills the L1 on a hit. Per-array counters record each probe's outcome,
    * so a 2M hit also counts a miss in the 4K array, as in hardware.
