@@ -97,10 +97,18 @@ class HitPath {
   }
 }
 
-/** Page shift of a leaf at each walk depth (0 = PGD ... 3 = PTE); a PGD entry is never a leaf. */
-const LEAF_SHIFT = [39, 30, 21, 12] as const;
-/** Shift that selects the table index at each depth. */
-const INDEX_SHIFT = [39, 30, 21, 12] as const;
+/**
+ * Per walk depth (0 = PGD ... 3 = PTE): the shift that selects the table
+ * index (also the page shift of a leaf there; a PGD entry is never a leaf),
+ * 2^-shift, and the offset mask of a leaf. The index is
+ * floor(va * 2^-shift) & 511: multiplying by a power of two is exact, and
+ * `&` takes the low bits of the (< 2^36) quotient exactly, where `%` and `**`
+ * on doubles would be calls into the runtime. E.g. va 0x7f00_0060_1008 at
+ * depth 3: floor(va / 4096) = 0x7f000601, & 511 = 0x001.
+ */
+const INDEX_SHIFT = Int32Array.of(39, 30, 21, 12);
+const INDEX_SCALE = Float64Array.of(2 ** -39, 2 ** -30, 2 ** -21, 2 ** -12);
+const LEAF_OFFSET_MASK = Int32Array.of(0, 2 ** 30 - 1, 2 ** 21 - 1, 4095);
 
 export class Mmu {
   readonly tlb: TlbHierarchy;
@@ -251,7 +259,7 @@ export class Mmu {
   /** Cold path: both pages of a straddling access, each translated (and faulting) on its own. */
   private accessSplit(va: number, size: number, op: number): number {
     this.counts[MMU_SPLITS]++;
-    const first = 4096 - (va % 4096);
+    const first = 4096 - (va & 4095);
     const pa0 = this.translate(va, op);
     if (pa0 < 0) return -1;
     const pa1 = this.translate(va + first, op);
@@ -312,7 +320,7 @@ export class Mmu {
     let e: number;
     let f: number;
     for (;;) {
-      const idx = Math.floor(va / 2 ** INDEX_SHIFT[depth]!) % ENTRIES;
+      const idx = Math.floor(va * INDEX_SCALE[depth]!) & (ENTRIES - 1);
       e = table * ENTRIES + idx;
       this.caches.walk(pool.tablePfn[table]! * 4096 + idx * 8, false);
       this.counts[MMU_WALK_READS]++;
@@ -338,21 +346,20 @@ export class Mmu {
     const set = PTE_ACCESSED | (isWrite ? PTE_DIRTY : 0);
     if ((f & set) !== set) {
       // One locked read-modify-write of the leaf entry.
-      this.caches.walk(pool.tablePfn[table]! * 4096 + (e % ENTRIES) * 8, true);
+      this.caches.walk(pool.tablePfn[table]! * 4096 + (e & (ENTRIES - 1)) * 8, true);
       if ((f & PTE_ACCESSED) === 0) this.counts[MMU_A_SETS]++;
       if (isWrite && (f & PTE_DIRTY) === 0) this.counts[MMU_D_SETS]++;
       f |= set;
       flags[e] = f;
     }
-    const shift = LEAF_SHIFT[depth]!;
+    const shift = INDEX_SHIFT[depth]!;
     this.counts[shift === 12 ? MMU_WALKS_4K : shift === 21 ? MMU_WALKS_2M : MMU_WALKS_1G]++;
     const en = this.entry;
     en.pageShift = shift;
     en.pfn = vals[e]!;
     en.flags = TLB_USER | ((allow & PTE_RW) !== 0 ? TLB_WRITE : 0) | (nx !== 0 ? TLB_NX : 0) | ((f & PTE_DIRTY) !== 0 ? TLB_DIRTY : 0);
     this.tlb.fill(va, pcid, en, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
-    const size = 2 ** shift;
-    return en.pfn * 4096 + (va - Math.floor(va / size) * size);
+    return en.pfn * 4096 + (va & LEAF_OFFSET_MASK[depth]!);
   }
 
   /** INVLPG of `va` in the loaded PCID: TLB entries of the address, and (SDM 4.10.4.1) the PCID's page-walk caches. */

@@ -136,7 +136,11 @@ export class TlbArray {
   private readonly inv0: number;
   private readonly codeKey0: number;
   private readonly sizes: Float64Array;
+  /** 1 / size of each held page size: exact (powers of two), and a multiply is cheaper than a divide. */
+  private readonly invs: Float64Array;
   private readonly codes: Int32Array;
+  /** Index into pageShifts of each page shift 0..63, or -1 if not held. */
+  private readonly indexOfShift: Int8Array;
 
   constructor(opts: TlbArrayOptions) {
     const { entries, ways } = opts;
@@ -151,7 +155,12 @@ export class TlbArray {
     this.pageShifts = [...opts.pageShifts];
     this.codes = Int32Array.from(this.pageShifts, codeOfShift);
     this.sizes = Float64Array.from(this.pageShifts, (s) => 2 ** s);
-    this.inv0 = 1 / this.sizes[0];
+    this.invs = Float64Array.from(this.sizes, (s) => 1 / s);
+    this.indexOfShift = new Int8Array(64).fill(-1);
+    this.pageShifts.forEach((s, i) => {
+      if (this.indexOfShift[s] === -1) this.indexOfShift[s] = i;
+    });
+    this.inv0 = this.invs[0];
     this.codeKey0 = this.codes[0] * ASID_SPAN;
     this.key = new Float64Array(entries).fill(-1);
     this.pfn = new Float64Array(entries);
@@ -210,7 +219,7 @@ export class TlbArray {
    */
   find(va: number, asid: number): number {
     for (let i = 0; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = (vpn & this.setMask) * this.ways;
       for (let w = 0; w < this.ways; w++) {
@@ -262,7 +271,7 @@ export class TlbArray {
   probeRest(va: number, asid: number): number {
     const ways = this.ways;
     for (let i = 1; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = set * ways;
@@ -287,10 +296,10 @@ export class TlbArray {
    * hold e.pageShift. Does not count as a hit or miss.
    */
   fill(va: number, asid: number, e: TlbEntry): number {
-    const i = this.pageShifts.indexOf(e.pageShift);
+    const i = e.pageShift < 64 ? this.indexOfShift[e.pageShift] : -1;
     if (i < 0) return -1;
     const size = this.sizes[i];
-    const vpn = Math.floor(va / size);
+    const vpn = Math.floor(va * this.invs[i]);
     const set = vpn & this.setMask;
     const kBase = (vpn * 4 + this.codes[i]) * ASID_SPAN;
     const k = kBase + ((e.flags & TLB_GLOBAL) !== 0 ? ASID_GLOBAL : asid);
@@ -335,7 +344,7 @@ export class TlbArray {
   invlpg(va: number, asid: number): number {
     let n = 0;
     for (let i = 0; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = set * this.ways;

@@ -157,7 +157,9 @@ export class TlbHierarchy {
       }
     }
     this.counts[isInstr ? TLBH_I_L1_MISSES : TLBH_D_L1_MISSES]++;
-    for (const arr of this.stlb) {
+    const stlb = this.stlb;
+    for (let i = 0; i < stlb.length; i++) {
+      const arr = stlb[i];
       const s = arr.probe(va, asid);
       if (s >= 0) {
         this.counts[TLBH_STLB_HITS]++;
@@ -176,7 +178,7 @@ export class TlbHierarchy {
   }
 
   private fillLevel(level: TlbArray[], va: number, asid: number, e: TlbEntry): void {
-    for (const arr of level) if (arr.fill(va, asid, e) >= 0) return;
+    for (let i = 0; i < level.length; i++) if (level[i].fill(va, asid, e) >= 0) return;
   }
 
   /**
