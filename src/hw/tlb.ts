@@ -188,6 +188,13 @@ export class TlbArray {
    * replacement state. Precondition: 0 <= asid <= MAX_ASID.
    */
   probe(va: number, asid: number): number {
+    // An array with nothing filled since its last flush (the huge-page
+    // arrays of a process without huge pages) misses without a search:
+    // every valid slot is in the filled list.
+    if (this.filledLen === 0) {
+      this.counts[TLB_MISSES]++;
+      return -1;
+    }
     const vpn = Math.floor(va * this.inv0);
     // `& setMask` takes the low bits of the double exactly (ToInt32 is modulo 2^32).
     const set = vpn & this.setMask;
