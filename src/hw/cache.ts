@@ -74,24 +74,25 @@ export interface CacheHitPath {
 }
 
 export class CacheLevel {
-  readonly name: string;
-  readonly sets: number;
-  readonly ways: number;
-  readonly lineBytes: number;
-  readonly inclusive: boolean;
-  readonly policy: ReplacementPolicy;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly name: string;
+  declare readonly sets: number;
+  declare readonly ways: number;
+  declare readonly lineBytes: number;
+  declare readonly inclusive: boolean;
+  declare readonly policy: ReplacementPolicy;
   readonly counts = new Float64Array(N_COUNTS);
   /** After a missing access(): the line evicted to make room, or -1 if the way was free. */
   evictedLine = -1;
   /** After a missing access(): 1 if the evicted line was dirty. */
   evictedDirty = 0;
 
-  private readonly setMask: number;
-  private readonly tags: Float64Array;
-  private readonly dirty: Uint8Array;
-  private readonly mru: Int32Array;
+  private declare readonly setMask: number;
+  private declare readonly tags: Float64Array;
+  private declare readonly dirty: Uint8Array;
+  private declare readonly mru: Int32Array;
   /** Valid ways per set: a full set needs no search for an invalid way on a miss. */
-  private readonly used: Int32Array;
+  private declare readonly used: Int32Array;
 
   constructor(c: CacheLevelConfig) {
     const bad = checkGeometry(c);

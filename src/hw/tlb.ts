@@ -110,37 +110,38 @@ function isPowerOfTwo(n: number): boolean {
 }
 
 export class TlbArray {
-  readonly name: string;
-  readonly sets: number;
-  readonly ways: number;
-  readonly pageShifts: readonly number[];
-  readonly policy: ReplacementPolicy;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly name: string;
+  declare readonly sets: number;
+  declare readonly ways: number;
+  declare readonly pageShifts: readonly number[];
+  declare readonly policy: ReplacementPolicy;
   /** Counters, indexed by TLB_HITS... (a typed array, so counting never allocates). */
   readonly counts = new Float64Array(N_COUNTS);
 
-  private readonly setMask: number;
-  private readonly key: Float64Array;
-  private readonly pfn: Float64Array;
-  private readonly flags: Uint8Array;
+  private declare readonly setMask: number;
+  private declare readonly key: Float64Array;
+  private declare readonly pfn: Float64Array;
+  private declare readonly flags: Uint8Array;
   /** Offset mask of the slot's page size (size - 1; int32 covers pages up to 1 GiB). */
-  private readonly offMask: Int32Array;
+  private declare readonly offMask: Int32Array;
   /** log2 of the slot's page size. */
-  private readonly shift: Uint8Array;
+  private declare readonly shift: Uint8Array;
   /** Way hit or filled last in each set: the one-compare fast path looks there first. */
-  private readonly mru: Int32Array;
+  private declare readonly mru: Int32Array;
   /** Slots filled since the last full flush (may include since-invalidated ones). */
-  private readonly filled: Int32Array;
+  private declare readonly filled: Int32Array;
   private filledLen = 0;
-  private readonly inList: Uint8Array;
+  private declare readonly inList: Uint8Array;
   /** First held size, inlined in the fast path: 1 / size (exact, a power of two) and code * 8192. */
-  private readonly inv0: number;
-  private readonly codeKey0: number;
-  private readonly sizes: Float64Array;
+  private declare readonly inv0: number;
+  private declare readonly codeKey0: number;
+  private declare readonly sizes: Float64Array;
   /** 1 / size of each held page size: exact (powers of two), and a multiply is cheaper than a divide. */
-  private readonly invs: Float64Array;
-  private readonly codes: Int32Array;
+  private declare readonly invs: Float64Array;
+  private declare readonly codes: Int32Array;
   /** Index into pageShifts of each page shift 0..63, or -1 if not held. */
-  private readonly indexOfShift: Int8Array;
+  private declare readonly indexOfShift: Int8Array;
 
   constructor(opts: TlbArrayOptions) {
     const { entries, ways } = opts;

@@ -76,16 +76,17 @@ function buildLevel(level: string, arrays: TlbArrayConfig[], policy: Replacement
 }
 
 export class TlbHierarchy {
-  readonly l1d: TlbArray[];
-  readonly l1i: TlbArray[];
-  readonly stlb: TlbArray[];
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly l1d: TlbArray[];
+  declare readonly l1i: TlbArray[];
+  declare readonly stlb: TlbArray[];
   readonly counts = new Float64Array(N_COUNTS);
   /** TLB_* flags of the entry that served the last successful translation. */
   lastFlags = 0;
-  private readonly d0: TlbArray;
-  private readonly i0: TlbArray;
+  private declare readonly d0: TlbArray;
+  private declare readonly i0: TlbArray;
   private readonly scratch: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
-  private readonly arrays: TlbArray[];
+  private declare readonly arrays: TlbArray[];
 
   constructor(config: TlbHierarchyConfig = SKYLAKE_TLB) {
     if (config.l1d.length === 0 || config.l1i.length === 0 || config.stlb.length === 0) {

@@ -15,6 +15,7 @@
 import type { ReplacementName, ReplacementPolicy } from './replacement.js';
 
 export class LruPolicy implements ReplacementPolicy {
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
   readonly name: ReplacementName = 'lru';
   /**
    * One record per set, so that a touch reads and writes one or two host
@@ -27,13 +28,14 @@ export class LruPolicy implements ReplacementPolicy {
    *   links[rec + 2 * ways]       head: the most recently used way
    *   links[rec + 2 * ways + 1]   tail: the least recently used way
    */
-  private readonly links: Int8Array | Int32Array;
-  private readonly stride: number;
+  private declare readonly links: Int8Array | Int32Array;
+  private declare readonly stride: number;
+  private declare readonly sets: number;
+  private declare readonly ways: number;
 
-  constructor(
-    private readonly sets: number,
-    private readonly ways: number,
-  ) {
+  constructor(sets: number, ways: number) {
+    this.sets = sets;
+    this.ways = ways;
     // One byte per link: a 16-way 8 MiB LLC's lists take 34 bytes a set, 4.25 MiB.
     const Links = ways <= 127 ? Int8Array : Int32Array;
     this.stride = 2 * ways + 2;
