@@ -138,7 +138,8 @@ class HitPath {
   declare readonly lineShift: number;
   declare readonly lineMask: number;
   declare readonly lineInv: number;
-  declare readonly fast: boolean;
+  /** 1 if the shifts above index this geometry, else 0 (a small integer: one compare, not a truthiness test). */
+  declare readonly fast: number;
   declare readonly served: Float64Array;
   declare readonly servedAt: number;
   constructor(
@@ -175,7 +176,7 @@ class HitPath {
     this.lineShift = Math.round(Math.log2(lineBytes));
     this.lineMask = lineBytes - 1;
     this.lineInv = 1 / lineBytes;
-    this.fast = pageShift <= 30 && pageShift + Math.log2(t.setMask + 1) <= 32 && this.lineShift + Math.log2(c.setMask + 1) <= 32 && this.lineShift + Math.log2(WAY_HINTS_MASK + 1) <= 32 && c.ways <= 256;
+    this.fast = +(pageShift <= 30 && pageShift + Math.log2(t.setMask + 1) <= 32 && this.lineShift + Math.log2(c.setMask + 1) <= 32 && this.lineShift + Math.log2(WAY_HINTS_MASK + 1) <= 32 && c.ways <= 256);
   }
 }
 
@@ -251,7 +252,7 @@ export class Mmu {
     // `& 4095` keeps the low 12 bits of a 48-bit address exactly (ToInt32 is modulo 2^32).
     if ((va & 4095) + size > 4096) return this.accessSplit(va, size, op);
     const h = this.paths[op]!;
-    if (!h.fast) return this.accessGeneral(va, size, op);
+    if (h.fast === 0) return this.accessGeneral(va, size, op);
     const set = (va >>> h.tShift) & h.tSetMask;
     const base = set * h.tWays;
     const keys = h.tKey;
