@@ -98,8 +98,8 @@ const WAY_HINTS_MASK = 4095;
  * vpn * 32768, the key's page part, exactly (a power-of-two scaling). E.g.
  * va 0x7f00_0060_1008, 4 KiB pages, 16 sets: va >>> 12 = 0x00601 (low 20
  * bits of the vpn 0x7f000601), & 15 = 1. The cache set likewise from pa.
- * `fast` is false for a geometry where these do not hold; access() then
- * takes the general path.
+ * `fast` is 0 for a geometry where these do not hold; access() then takes
+ * the general path.
  *
  * Fields of the per-access classes of hw/ are `declare`d and assigned in
  * the constructor. A plain declaration compiles (ES2022 class fields) to a
@@ -161,8 +161,10 @@ class HitPath {
     this.tCounts = t.counts;
     this.tSetMask = t.setMask;
     this.tWays = t.ways;
-    this.tShift = pageShift;
-    this.tPageMask = pageShift <= 30 ? 2 ** pageShift - 1 : 0;
+    // Small integers by construction (`|`, `<<`), so that V8 keeps these
+    // fields as such; 2 ** n would make a heap number.
+    this.tShift = pageShift | 0;
+    this.tPageMask = pageShift <= 30 ? (1 << pageShift) - 1 : 0;
     this.tKeyScale = 32768 * t.inv;
     this.tCodeKey = t.codeKey;
     this.cPolicy = c.policy;
@@ -173,8 +175,8 @@ class HitPath {
     this.cSetMask = c.setMask;
     this.cWays = c.ways;
     this.cWayHint = new Uint8Array(WAY_HINTS_MASK + 1);
-    this.lineShift = Math.round(Math.log2(lineBytes));
-    this.lineMask = lineBytes - 1;
+    this.lineShift = Math.round(Math.log2(lineBytes)) | 0;
+    this.lineMask = (lineBytes - 1) | 0;
     this.lineInv = 1 / lineBytes;
     this.fast = +(pageShift <= 30 && pageShift + Math.log2(t.setMask + 1) <= 32 && this.lineShift + Math.log2(c.setMask + 1) <= 32 && this.lineShift + Math.log2(WAY_HINTS_MASK + 1) <= 32 && c.ways <= 256);
   }
@@ -194,7 +196,7 @@ const INDEX_SCALE = Float64Array.of(2 ** -39, 2 ** -30, 2 ** -21, 2 ** -12);
 const LEAF_OFFSET_MASK = Int32Array.of(0, 2 ** 30 - 1, 2 ** 21 - 1, 4095);
 
 export class Mmu {
-  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  // Fields are `declare`d so that V8 keeps numbers untagged (see HitPath).
   declare readonly tlb: TlbHierarchy;
   declare readonly pwc: PageWalkCache;
   declare readonly caches: CacheHierarchy;
