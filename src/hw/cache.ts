@@ -56,12 +56,15 @@ export function checkGeometry(c: { sizeBytes: number; ways: number; lineBytes: n
 }
 
 /**
- * The arrays behind a level's one-compare hit path, for the MMU, which
- * inlines that path (mmu.ts): a hit is tags[s] === line at
- * s = (line & setMask) * ways + mru[line & setMask]; it sets dirty[s] for a
- * write and counts counts[C_READ_HITS or C_WRITE_HITS], nothing else.
+ * The arrays behind a level's hit path (lookup()), for the MMU, which
+ * inlines it (mmu.ts): a hit is tags[s] === line for a slot s of the set
+ * line & setMask (slots set * ways ... + ways - 1), the set's mru way first.
+ * A hit sets dirty[s] for a write and counts counts[C_READ_HITS or
+ * C_WRITE_HITS]; a hit off the mru way also sets mru[set] and calls
+ * policy.touch(set, way). A miss continues with allocate().
  */
 export interface CacheHitPath {
+  readonly policy: ReplacementPolicy;
   readonly tags: Float64Array;
   readonly mru: Int32Array;
   readonly dirty: Uint8Array;
@@ -71,24 +74,25 @@ export interface CacheHitPath {
 }
 
 export class CacheLevel {
-  readonly name: string;
-  readonly sets: number;
-  readonly ways: number;
-  readonly lineBytes: number;
-  readonly inclusive: boolean;
-  readonly policy: ReplacementPolicy;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly name: string;
+  declare readonly sets: number;
+  declare readonly ways: number;
+  declare readonly lineBytes: number;
+  declare readonly inclusive: boolean;
+  declare readonly policy: ReplacementPolicy;
   readonly counts = new Float64Array(N_COUNTS);
   /** After a missing access(): the line evicted to make room, or -1 if the way was free. */
   evictedLine = -1;
   /** After a missing access(): 1 if the evicted line was dirty. */
   evictedDirty = 0;
 
-  private readonly setMask: number;
-  private readonly tags: Float64Array;
-  private readonly dirty: Uint8Array;
-  private readonly mru: Int32Array;
+  private declare readonly setMask: number;
+  private declare readonly tags: Float64Array;
+  private declare readonly dirty: Uint8Array;
+  private declare readonly mru: Int32Array;
   /** Valid ways per set: a full set needs no search for an invalid way on a miss. */
-  private readonly used: Int32Array;
+  private declare readonly used: Int32Array;
 
   constructor(c: CacheLevelConfig) {
     const bad = checkGeometry(c);
@@ -112,7 +116,7 @@ export class CacheLevel {
 
   /** The arrays of the hit path (see CacheHitPath). */
   hitPath(): CacheHitPath {
-    return { tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
+    return { policy: this.policy, tags: this.tags, mru: this.mru, dirty: this.dirty, counts: this.counts, setMask: this.setMask, ways: this.ways };
   }
 
   /**
@@ -121,7 +125,7 @@ export class CacheLevel {
    * describe the victim.
    */
   access(line: number, isWrite: boolean): boolean {
-    return this.lookup(line, isWrite) || this.miss(line, isWrite, line & this.setMask);
+    return this.lookup(line, isWrite) || this.allocate(line, isWrite);
   }
 
   /**
@@ -149,8 +153,14 @@ export class CacheLevel {
     return true;
   }
 
-  /** Cold path: allocates `line` in `set`, in an invalid way if there is one, else in the policy's victim. */
-  private miss(line: number, isWrite: boolean, set: number): boolean {
+  /**
+   * The miss half of access(), after lookup() returned false: counts the
+   * miss and allocates `line` in an invalid way of its set if there is one,
+   * else in the policy's victim (evictedLine/evictedDirty describe it).
+   * Returns false. Precondition: `line` is not present.
+   */
+  allocate(line: number, isWrite: boolean): boolean {
+    const set = line & this.setMask;
     const base = set * this.ways;
     let way = -1;
     if (this.used[set]! < this.ways) {

@@ -55,28 +55,29 @@ export const KIND_WALK = 2;
 const N_KINDS = 3;
 
 export class CacheHierarchy {
-  readonly l1i: CacheLevel;
-  readonly l1d: CacheLevel;
-  readonly lower: CacheLevel[];
-  readonly lineBytes: number;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly l1i: CacheLevel;
+  declare readonly l1d: CacheLevel;
+  declare readonly lower: CacheLevel[];
+  declare readonly lineBytes: number;
   /**
    * servedBy[kind * levels + k]: line accesses of a kind served at level k,
    * where k = 0 is L1, 1..lower.length the lower levels, and the last is DRAM.
    */
-  readonly servedBy: Float64Array;
+  declare readonly servedBy: Float64Array;
   /** Number of levels in servedBy rows: L1 + lower + DRAM. */
-  readonly levels: number;
+  declare readonly levels: number;
   /** Lines read from and written to DRAM. */
   dramReads = 0;
   dramWrites = 0;
   /** Lines invalidated above by inclusive levels' evictions. */
   backInvalidations = 0;
 
-  private readonly lineInv: number;
+  private declare readonly lineInv: number;
   /** Index of servedBy[KIND_DATA][L1]. */
-  private readonly dataL1: number;
+  private declare readonly dataL1: number;
   /** above[k]: the levels above lower level k (1-based), for back-invalidation. */
-  private readonly above: CacheLevel[][];
+  private declare readonly above: CacheLevel[][];
 
   /**
    * opts.sharedLower: existing levels to use as the last lower levels
@@ -163,6 +164,17 @@ export class CacheHierarchy {
       this.servedBy[this.dataL1]++;
     }
     return true;
+  }
+
+  /**
+   * The rest of access() for a line access (not straddling) whose L1
+   * lookup missed: allocates the line in L1 and fetches it from below. For
+   * the MMU's inlined hit path.
+   */
+  missL1(line: number, op: number): void {
+    const l1 = op === OP_FETCH ? this.l1i : this.l1d;
+    l1.allocate(line, op === OP_STORE);
+    this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
   }
 
   private straddle(line: number, op: number): void {

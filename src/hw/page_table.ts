@@ -32,14 +32,15 @@ export function pteIndex(vpn: number): number {
 }
 
 export class PageTablePool {
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
   /** Entry values and flags, table id * 512 + index. */
-  val: Int32Array;
-  flags: Uint16Array;
+  declare val: Int32Array;
+  declare flags: Uint16Array;
   /** Per table: backing frame, level, number of non-empty entries. */
-  tablePfn: Int32Array;
-  tableLevel: Uint8Array;
-  tableUsed: Int16Array;
-  private capacity: number;
+  declare tablePfn: Int32Array;
+  declare tableLevel: Uint8Array;
+  declare tableUsed: Int16Array;
+  private declare capacity: number;
   private next = 0;
   private readonly freeIds: number[] = [];
   /** Level of the entry the last walk() stopped at (LEVEL_PTE for a 4K leaf). */

@@ -41,9 +41,10 @@ export const PWC_WALK_READS = 2;
 const N_COUNTS = 3;
 
 export class PageWalkCache {
-  readonly pml4e: TlbArray;
-  readonly pdpte: TlbArray;
-  readonly pde: TlbArray;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly pml4e: TlbArray;
+  declare readonly pdpte: TlbArray;
+  declare readonly pde: TlbArray;
   readonly counts = new Float64Array(N_COUNTS);
   /** After lookup() < WALK_LEVELS: 4 KiB frame number of the table where the walk resumes. */
   nextTablePfn = -1;

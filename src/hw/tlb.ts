@@ -66,12 +66,16 @@ export interface TlbEntry {
 }
 
 /**
- * The arrays behind an array's one-compare hit path, for the MMU, which
- * inlines that path (mmu.ts): a hit is key[m] === vpn * 32768 + codeKey +
- * (asid or 4096) at m = (vpn & setMask) * ways + mru[vpn & setMask], with
- * vpn = floor(va * inv); it counts counts[TLB_HITS] and changes nothing else.
+ * The arrays behind an array's hit path, for the MMU, which inlines that
+ * path (mmu.ts): with vpn = floor(va * inv) and set = vpn & setMask, a hit
+ * is key[m] === vpn * 32768 + codeKey + (asid or 4096) for a slot m of the
+ * set (slots set * ways ... set * ways + ways - 1), the set's mru way first.
+ * A hit counts counts[TLB_HITS]; a hit off the mru way also sets mru[set]
+ * and calls policy.touch(set, way). A miss in the first page size's set
+ * continues with TlbArray.probeRest(), which has changed nothing yet.
  */
 export interface TlbHitPath {
+  readonly policy: ReplacementPolicy;
   readonly key: Float64Array;
   readonly pfn: Float64Array;
   readonly flags: Uint8Array;
@@ -106,33 +110,38 @@ function isPowerOfTwo(n: number): boolean {
 }
 
 export class TlbArray {
-  readonly name: string;
-  readonly sets: number;
-  readonly ways: number;
-  readonly pageShifts: readonly number[];
-  readonly policy: ReplacementPolicy;
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly name: string;
+  declare readonly sets: number;
+  declare readonly ways: number;
+  declare readonly pageShifts: readonly number[];
+  declare readonly policy: ReplacementPolicy;
   /** Counters, indexed by TLB_HITS... (a typed array, so counting never allocates). */
   readonly counts = new Float64Array(N_COUNTS);
 
-  private readonly setMask: number;
-  private readonly key: Float64Array;
-  private readonly pfn: Float64Array;
-  private readonly flags: Uint8Array;
+  private declare readonly setMask: number;
+  private declare readonly key: Float64Array;
+  private declare readonly pfn: Float64Array;
+  private declare readonly flags: Uint8Array;
   /** Offset mask of the slot's page size (size - 1; int32 covers pages up to 1 GiB). */
-  private readonly offMask: Int32Array;
+  private declare readonly offMask: Int32Array;
   /** log2 of the slot's page size. */
-  private readonly shift: Uint8Array;
+  private declare readonly shift: Uint8Array;
   /** Way hit or filled last in each set: the one-compare fast path looks there first. */
-  private readonly mru: Int32Array;
+  private declare readonly mru: Int32Array;
   /** Slots filled since the last full flush (may include since-invalidated ones). */
-  private readonly filled: Int32Array;
+  private declare readonly filled: Int32Array;
   private filledLen = 0;
-  private readonly inList: Uint8Array;
+  private declare readonly inList: Uint8Array;
   /** First held size, inlined in the fast path: 1 / size (exact, a power of two) and code * 8192. */
-  private readonly inv0: number;
-  private readonly codeKey0: number;
-  private readonly sizes: Float64Array;
-  private readonly codes: Int32Array;
+  private declare readonly inv0: number;
+  private declare readonly codeKey0: number;
+  private declare readonly sizes: Float64Array;
+  /** 1 / size of each held page size: exact (powers of two), and a multiply is cheaper than a divide. */
+  private declare readonly invs: Float64Array;
+  private declare readonly codes: Int32Array;
+  /** Index into pageShifts of each page shift 0..63, or -1 if not held. */
+  private declare readonly indexOfShift: Int8Array;
 
   constructor(opts: TlbArrayOptions) {
     const { entries, ways } = opts;
@@ -147,7 +156,12 @@ export class TlbArray {
     this.pageShifts = [...opts.pageShifts];
     this.codes = Int32Array.from(this.pageShifts, codeOfShift);
     this.sizes = Float64Array.from(this.pageShifts, (s) => 2 ** s);
-    this.inv0 = 1 / this.sizes[0];
+    this.invs = Float64Array.from(this.sizes, (s) => 1 / s);
+    this.indexOfShift = new Int8Array(64).fill(-1);
+    this.pageShifts.forEach((s, i) => {
+      if (this.indexOfShift[s] === -1) this.indexOfShift[s] = i;
+    });
+    this.inv0 = this.invs[0];
     this.codeKey0 = this.codes[0] * ASID_SPAN;
     this.key = new Float64Array(entries).fill(-1);
     this.pfn = new Float64Array(entries);
@@ -166,7 +180,7 @@ export class TlbArray {
 
   /** The arrays of the hit path (see TlbHitPath). */
   hitPath(): TlbHitPath {
-    return { key: this.key, pfn: this.pfn, flags: this.flags, offMask: this.offMask, mru: this.mru, counts: this.counts, setMask: this.setMask, ways: this.ways, inv: this.inv0, codeKey: this.codeKey0 };
+    return { policy: this.policy, key: this.key, pfn: this.pfn, flags: this.flags, offMask: this.offMask, mru: this.mru, counts: this.counts, setMask: this.setMask, ways: this.ways, inv: this.inv0, codeKey: this.codeKey0 };
   }
 
   /**
@@ -175,6 +189,13 @@ export class TlbArray {
    * replacement state. Precondition: 0 <= asid <= MAX_ASID.
    */
   probe(va: number, asid: number): number {
+    // An array with nothing filled since its last flush (the huge-page
+    // arrays of a process without huge pages) misses without a search:
+    // every valid slot is in the filled list.
+    if (this.filledLen === 0) {
+      this.counts[TLB_MISSES]++;
+      return -1;
+    }
     const vpn = Math.floor(va * this.inv0);
     // `& setMask` takes the low bits of the double exactly (ToInt32 is modulo 2^32).
     const set = vpn & this.setMask;
@@ -197,7 +218,7 @@ export class TlbArray {
         return i;
       }
     }
-    return this.probeSlow(va, asid);
+    return this.probeRest(va, asid);
   }
 
   /**
@@ -206,7 +227,7 @@ export class TlbArray {
    */
   find(va: number, asid: number): number {
     for (let i = 0; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = (vpn & this.setMask) * this.ways;
       for (let w = 0; w < this.ways; w++) {
@@ -251,11 +272,14 @@ export class TlbArray {
     this.flags[slot] |= bits;
   }
 
-  /** Cold path: the other page sizes held (the first was scanned by probe()). */
-  private probeSlow(va: number, asid: number): number {
+  /**
+   * The rest of probe(), after the first page size's set missed: the other
+   * page sizes held. Returns the slot, or -1 after counting a miss. Cold path.
+   */
+  probeRest(va: number, asid: number): number {
     const ways = this.ways;
     for (let i = 1; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = set * ways;
@@ -280,10 +304,10 @@ export class TlbArray {
    * hold e.pageShift. Does not count as a hit or miss.
    */
   fill(va: number, asid: number, e: TlbEntry): number {
-    const i = this.pageShifts.indexOf(e.pageShift);
+    const i = e.pageShift < 64 ? this.indexOfShift[e.pageShift] : -1;
     if (i < 0) return -1;
     const size = this.sizes[i];
-    const vpn = Math.floor(va / size);
+    const vpn = Math.floor(va * this.invs[i]);
     const set = vpn & this.setMask;
     const kBase = (vpn * 4 + this.codes[i]) * ASID_SPAN;
     const k = kBase + ((e.flags & TLB_GLOBAL) !== 0 ? ASID_GLOBAL : asid);
@@ -328,7 +352,7 @@ export class TlbArray {
   invlpg(va: number, asid: number): number {
     let n = 0;
     for (let i = 0; i < this.sizes.length; i++) {
-      const vpn = Math.floor(va / this.sizes[i]);
+      const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
       const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
       const base = set * this.ways;

@@ -76,16 +76,17 @@ function buildLevel(level: string, arrays: TlbArrayConfig[], policy: Replacement
 }
 
 export class TlbHierarchy {
-  readonly l1d: TlbArray[];
-  readonly l1i: TlbArray[];
-  readonly stlb: TlbArray[];
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
+  declare readonly l1d: TlbArray[];
+  declare readonly l1i: TlbArray[];
+  declare readonly stlb: TlbArray[];
   readonly counts = new Float64Array(N_COUNTS);
   /** TLB_* flags of the entry that served the last successful translation. */
   lastFlags = 0;
-  private readonly d0: TlbArray;
-  private readonly i0: TlbArray;
+  private declare readonly d0: TlbArray;
+  private declare readonly i0: TlbArray;
   private readonly scratch: TlbEntry = { pageShift: 12, pfn: 0, flags: 0 };
-  private readonly arrays: TlbArray[];
+  private declare readonly arrays: TlbArray[];
 
   constructor(config: TlbHierarchyConfig = SKYLAKE_TLB) {
     if (config.l1d.length === 0 || config.l1i.length === 0 || config.stlb.length === 0) {
@@ -128,6 +129,21 @@ export class TlbHierarchy {
   }
 
   /**
+   * The rest of translate() after the first L1 array of the kind missed its
+   * first page size's set (the MMU probes that set inline): that array's
+   * other page sizes, the other L1 arrays, the STLB. Same results as translate().
+   */
+  translateRest(va: number, asid: number, isInstr: boolean): number {
+    const a = isInstr ? this.i0 : this.d0;
+    const s = a.probeRest(va, asid);
+    if (s >= 0) {
+      this.lastFlags = a.flagsOf(s);
+      return a.physAddr(s, va);
+    }
+    return this.l1Miss(isInstr, va, asid);
+  }
+
+  /**
    * Cold path: the other L1 arrays (other page sizes), then the STLB, which
    * refills the L1 on a hit. Per-array counters record each probe's outcome,
    * so a 2M hit also counts a miss in the 4K array, as in hardware.
@@ -142,7 +158,9 @@ export class TlbHierarchy {
       }
     }
     this.counts[isInstr ? TLBH_I_L1_MISSES : TLBH_D_L1_MISSES]++;
-    for (const arr of this.stlb) {
+    const stlb = this.stlb;
+    for (let i = 0; i < stlb.length; i++) {
+      const arr = stlb[i];
       const s = arr.probe(va, asid);
       if (s >= 0) {
         this.counts[TLBH_STLB_HITS]++;
@@ -161,7 +179,7 @@ export class TlbHierarchy {
   }
 
   private fillLevel(level: TlbArray[], va: number, asid: number, e: TlbEntry): void {
-    for (const arr of level) if (arr.fill(va, asid, e) >= 0) return;
+    for (let i = 0; i < level.length; i++) if (level[i].fill(va, asid, e) >= 0) return;
   }
 
   /**

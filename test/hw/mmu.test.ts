@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CacheHierarchy, KIND_WALK, OP_FETCH, OP_LOAD, OP_STORE } from '../../src/hw/cache_hierarchy.js';
+import { CacheHierarchy, KIND_WALK, SKYLAKE_CACHES, type CacheHierarchyConfig, OP_FETCH, OP_LOAD, OP_STORE } from '../../src/hw/cache_hierarchy.js';
 import { Mmu } from '../../src/hw/mmu.js';
 import { PageTablePool, LEVEL_PGD, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, pgdIndex, pmdIndex, pteIndex, pudIndex } from '../../src/hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_NX, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_USER } from '../../src/hw/pte.js';
@@ -45,8 +45,8 @@ class Tables {
   }
 }
 
-function mmuOn(t: Tables, tlb: TlbHierarchyConfig = SKYLAKE_TLB): Mmu {
-  const m = new Mmu(new TlbHierarchy(tlb), new CacheHierarchy());
+function mmuOn(t: Tables, tlb: TlbHierarchyConfig = SKYLAKE_TLB, caches: CacheHierarchyConfig = SKYLAKE_CACHES): Mmu {
+  const m = new Mmu(new TlbHierarchy(tlb), new CacheHierarchy(caches));
   m.pool = t.pool;
   m.root = t.root;
   m.pcid = 1;
@@ -121,21 +121,22 @@ describe('hw/mmu', () => {
     assert.equal(m.tlb.stats().dAccesses, 2);
   });
 
-  it('counts exactly as the general path it inlines, for random accesses on small TLBs', () => {
-    // The same accesses through access() (inlined hit path) and through the
-    // general pieces (translate(), then the hierarchy's access()) must leave
-    // the same counters, addresses and replacement outcomes.
-    const small: TlbHierarchyConfig = { ...SKYLAKE_TLB, l1d: [{ entries: 8, ways: 2, pageSizes: ['4k'] }, { entries: 4, ways: 4, pageSizes: ['2m'] }], l1i: [{ entries: 8, ways: 4, pageSizes: ['4k'] }], stlb: [{ entries: 32, ways: 4, pageSizes: ['4k', '2m'] }] };
+  /**
+   * The same accesses through access() (inlined hit path) and through the
+   * general pieces (translate(), then the hierarchy's access()) must leave
+   * the same counters, addresses and replacement outcomes.
+   */
+  function sameAsGeneralPath(small: TlbHierarchyConfig, caches: CacheHierarchyConfig = SKYLAKE_CACHES): void {
     fc.assert(
       fc.property(fc.array(fc.record({ page: fc.nat({ max: 40 }), off: fc.nat({ max: 4090 }), op: fc.constantFrom(OP_FETCH, OP_LOAD, OP_STORE), size: fc.constantFrom(1, 4, 8, 16) }), { maxLength: 300 }), (accs) => {
         const t = new Tables();
         for (let p = 0; p < 32; p++) t.map4k(0x10_0000 + p * 4096, 50 + p, USER_RW);
         t.map2m(0x4000_0000, 0x400, USER_RW);
-        const fast = mmuOn(t, small);
+        const fast = mmuOn(t, small, caches);
         const t2 = new Tables();
         for (let p = 0; p < 32; p++) t2.map4k(0x10_0000 + p * 4096, 50 + p, USER_RW);
         t2.map2m(0x4000_0000, 0x400, USER_RW);
-        const slow = mmuOn(t2, small);
+        const slow = mmuOn(t2, small, caches);
         for (const a of accs) {
           const va = a.page < 32 ? 0x10_0000 + a.page * 4096 + a.off : 0x4000_0000 + (a.page - 32) * 4096 + a.off;
           if ((va % 4096) + a.size > 4096) continue;
@@ -156,5 +157,21 @@ describe('hw/mmu', () => {
       }),
       { numRuns: 60, seed: 17 },
     );
+  }
+
+  it('counts exactly as the general path it inlines, for random accesses on small TLBs', () => {
+    sameAsGeneralPath({ ...SKYLAKE_TLB, l1d: [{ entries: 8, ways: 2, pageSizes: ['4k'] }, { entries: 4, ways: 4, pageSizes: ['2m'] }], l1i: [{ entries: 8, ways: 4, pageSizes: ['4k'] }], stlb: [{ entries: 32, ways: 4, pageSizes: ['4k', '2m'] }] });
+  });
+
+  it('counts exactly as the general path on small caches, whose sets keep evicting and refilling lines (way hints go stale)', () => {
+    const tiny = (name: string, sizeBytes: number, ways: number, inclusive = false) => ({ name, sizeBytes, ways, lineBytes: 64, inclusive });
+    sameAsGeneralPath(
+      { ...SKYLAKE_TLB, l1d: [{ entries: 8, ways: 2, pageSizes: ['4k'] }], l1i: [{ entries: 8, ways: 4, pageSizes: ['4k'] }], stlb: [{ entries: 32, ways: 4, pageSizes: ['4k', '2m'] }] },
+      { l1i: tiny('L1i', 512, 2), l1d: tiny('L1d', 1024, 4), lower: [tiny('L2', 4096, 4), tiny('LLC', 16384, 8, true)] },
+    );
+  });
+
+  it('counts as the general path when the first L1 TLB array is one the inlined path cannot index (1 GiB pages, 8 sets)', () => {
+    sameAsGeneralPath({ ...SKYLAKE_TLB, l1d: [{ entries: 16, ways: 2, pageSizes: ['1g'] }, { entries: 8, ways: 2, pageSizes: ['4k'] }, { entries: 4, ways: 4, pageSizes: ['2m'] }], l1i: [{ entries: 8, ways: 4, pageSizes: ['4k'] }], stlb: [{ entries: 32, ways: 4, pageSizes: ['4k', '2m'] }] });
   });
 });

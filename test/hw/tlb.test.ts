@@ -88,6 +88,16 @@ describe('hw/tlb', () => {
     t.checkInvariants();
   });
 
+  it('counts a miss, without a search, in an array emptied by a flush or never filled', () => {
+    const t = new TlbArray({ entries: 8, ways: 2, pageShifts: [21] });
+    assert.equal(t.lookup(0x4000_0000, 1), -1);
+    t.fill(0x4000_0000, 1, entry(21, 0x400));
+    assert.equal(t.lookup(0x4000_1234, 1), 0x400 * 4096 + 0x1234);
+    t.flushAsid(1);
+    assert.equal(t.lookup(0x4000_0000, 1), -1);
+    assert.deepEqual([t.counts[TLB_HITS], t.counts[TLB_MISSES]], [1, 2]);
+  });
+
   it('matches a naive timestamped reference model under random fills, lookups, invlpg and flushes', () => {
     fc.assert(
       fc.property(

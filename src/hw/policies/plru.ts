@@ -12,17 +12,17 @@
 import type { ReplacementName, ReplacementPolicy } from './replacement.js';
 
 export class PlruPolicy implements ReplacementPolicy {
+  // Fields are `declare`d so that V8 keeps numbers untagged (see mmu.ts HitPath).
   readonly name: ReplacementName = 'plru';
   /** Leaves in the tree: the next power of two >= ways. */
-  private readonly leaves: number;
-  private readonly depth: number;
+  private declare readonly leaves: number;
+  private declare readonly depth: number;
   /** Node i of set s at bits[s * leaves + i], nodes numbered 1..leaves-1 (heap order). */
-  private readonly bits: Uint8Array;
+  private declare readonly bits: Uint8Array;
+  private declare readonly ways: number;
 
-  constructor(
-    sets: number,
-    private readonly ways: number,
-  ) {
+  constructor(sets: number, ways: number) {
+    this.ways = ways;
     let leaves = 1;
     let depth = 0;
     while (leaves < ways) {
