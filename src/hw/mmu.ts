@@ -193,6 +193,21 @@ class HitPath {
  */
 const INDEX_SHIFT = Int32Array.of(39, 30, 21, 12);
 const INDEX_SCALE = Float64Array.of(2 ** -39, 2 ** -30, 2 ** -21, 2 ** -12);
+
+/** Paging modes (Mmu.paging): which entries of the pool's 4-level walk the hardware reads, and where. */
+export const PAGING_X86_64 = 0;
+/** 32-bit paging (SDM 4.3): a page directory and page tables of 1024 4-byte entries. */
+export const PAGING_I386 = 1;
+/** PAE paging (SDM 4.4): the four PDPTEs are loaded into registers at a CR3 write, so a walk reads a PDE and a PTE of 8 bytes. */
+export const PAGING_PAE = 2;
+// By paging mode × depth of the pool walk (PGD, PUD, PMD, PTE): the real
+// table's index shift and mask, and its entry size; size 0 marks a level
+// that the hardware does not read (folded into the next, or PAE's PDPT).
+// On i386 the pool's two PTE tables of a 4 MiB region share one frame,
+// which (va >> 12) & 1023 indexes whole.
+const WALK_SHIFT = Int32Array.of(39, 30, 21, 12, 22, 0, 0, 12, 0, 0, 21, 12);
+const WALK_MASK = Int32Array.of(511, 511, 511, 511, 1023, 0, 0, 1023, 0, 0, 511, 511);
+const WALK_SIZE = Int32Array.of(8, 8, 8, 8, 4, 0, 0, 4, 0, 0, 8, 8);
 const LEAF_OFFSET_MASK = Int32Array.of(0, 2 ** 30 - 1, 2 ** 21 - 1, 4095);
 
 export class Mmu {
@@ -209,6 +224,8 @@ export class Mmu {
   root = -1;
   /** PCID of the loaded address space: the tag of new TLB and PWC entries. */
   pcid = 0;
+  /** The paging mode the walker reads the tables in: PAGING_X86_64, PAGING_I386 or PAGING_PAE. */
+  paging = PAGING_X86_64;
   /** After access() returned -1: the faulting address and the #PF error-code bits. */
   faultAddr = 0;
   faultPresent = false;
@@ -427,8 +444,10 @@ export class Mmu {
     for (;;) {
       const idx = Math.floor(va * INDEX_SCALE[depth]!) & (ENTRIES - 1);
       e = table * ENTRIES + idx;
-      this.caches.walk(pool.tablePfn[table]! * 4096 + idx * 8, false);
-      this.counts[MMU_WALK_READS]++;
+      if (this.paging === PAGING_X86_64) {
+        this.caches.walk(pool.tablePfn[table]! * 4096 + idx * 8, false);
+        this.counts[MMU_WALK_READS]++;
+      } else this.walkRead32(pool.tablePfn[table]!, va, depth, false);
       f = flags[e]!;
       if ((f & PTE_PRESENT) === 0) return this.fault(va, op, false);
       allow &= f;
@@ -451,7 +470,8 @@ export class Mmu {
     const set = PTE_ACCESSED | (isWrite ? PTE_DIRTY : 0);
     if ((f & set) !== set) {
       // One locked read-modify-write of the leaf entry.
-      this.caches.walk(pool.tablePfn[table]! * 4096 + (e & (ENTRIES - 1)) * 8, true);
+      if (this.paging === PAGING_X86_64) this.caches.walk(pool.tablePfn[table]! * 4096 + (e & (ENTRIES - 1)) * 8, true);
+      else this.walkRead32(pool.tablePfn[table]!, va, depth, true);
       if ((f & PTE_ACCESSED) === 0) this.counts[MMU_A_SETS]++;
       if (isWrite && (f & PTE_DIRTY) === 0) this.counts[MMU_D_SETS]++;
       f |= set;
@@ -465,6 +485,16 @@ export class Mmu {
     en.flags = TLB_USER | ((allow & PTE_RW) !== 0 ? TLB_WRITE : 0) | (nx !== 0 ? TLB_NX : 0) | ((f & PTE_DIRTY) !== 0 ? TLB_DIRTY : 0);
     this.tlb.fill(va, pcid, en, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
     return en.pfn * 4096 + (va & LEAF_OFFSET_MASK[depth]!);
+  }
+
+  /** A 32-bit or PAE walk's access to the entry of `va` at `depth` in table frame `pfn`, if the hardware reads that level. */
+  private walkRead32(pfn: number, va: number, depth: number, write: boolean): void {
+    const m = this.paging * 4 + depth;
+    const size = WALK_SIZE[m]!;
+    if (size === 0) return;
+    // A 32-bit address: >>> is exact.
+    this.caches.walk(pfn * 4096 + ((va >>> WALK_SHIFT[m]!) & WALK_MASK[m]!) * size, write);
+    if (!write) this.counts[MMU_WALK_READS]++;
   }
 
   /** INVLPG of `va` in the loaded PCID: TLB entries of the address, and (SDM 4.10.4.1) the PCID's page-walk caches. */

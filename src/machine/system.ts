@@ -9,7 +9,7 @@
 // files) do not go through the caches.
 import { buildCores, SKYLAKE_HARDWARE, type HardwareConfig } from '../hw/cores.js';
 import { costOf, type CostReport } from '../hw/cost.js';
-import type { Mmu } from '../hw/mmu.js';
+import { PAGING_I386, PAGING_PAE, PAGING_X86_64, type Mmu } from '../hw/mmu.js';
 import { PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW } from '../hw/pte.js';
 import { TLB_DIRTY, TLB_HITS, TLB_MISSES, TLB_WRITE } from '../hw/tlb.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -68,7 +68,13 @@ export class System {
     this.kernel = kernel;
     this.hardware = opts.hardware ?? SKYLAKE_HARDWARE;
     this.cores = buildCores(kernel.machine.cpus, this.hardware);
-    this.tlb = new X86Tlb(this.cores, kernel.pt, { pcid: opts.pcid, flushCeiling: opts.flushCeiling, clockMs: () => kernel.clockMs });
+    // A 32-bit kernel runs the CPU in 32-bit or PAE paging, where CR4.PCIDE
+    // cannot be set (SDM 4.10.1: PCIDs exist only in IA-32e mode).
+    const arch = kernel.arch.arch;
+    const paging = arch === 'i386' ? PAGING_I386 : arch === 'i386-pae' ? PAGING_PAE : PAGING_X86_64;
+    for (const c of this.cores) c.paging = paging;
+    const pcid = paging === PAGING_X86_64 ? opts.pcid : false;
+    this.tlb = new X86Tlb(this.cores, kernel.pt, { pcid, flushCeiling: opts.flushCeiling, clockMs: () => kernel.clockMs });
     kernel.tlb = this.tlb;
     this.running = this.cores.map(() => null);
   }
