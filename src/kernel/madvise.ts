@@ -164,8 +164,15 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
         if (mappedShared(k, head)) return;
         splitAnonFolio(k, head);
       }
-      if (p.flags[pfn]! & PG_swapcache) return;
-      p.flags[pfn] &= ~PG_dirty;
+      // A dirty or swap-cache folio is made clean only if this mapping is
+      // its only one (folio_mapcount == nr_pages); otherwise the dirty flag
+      // others rely on stays and the folio is skipped.
+      const folio = p.folioOf(pfn);
+      if (p.flags[folio]! & (PG_swapcache | PG_dirty)) {
+        if (p.folioMapcount(folio) !== p.nrPages(folio)) return;
+        if (p.flags[folio]! & PG_swapcache) return;
+        p.flags[folio] &= ~PG_dirty;
+      }
       if (pt.flags[e]! & (PTE_ACCESSED | PTE_DIRTY)) tlb.flushPteRange(addr);
       pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
       markLazyfree(k, pfn);
