@@ -5,6 +5,7 @@
 import { EISDIR, ENODEV, ENOENT, ENOTDIR } from './errno.js';
 import { filemapGetOrRead, filemapUpdateFolio, filemapWrite, folioMarkAccessed, invalidateMappingPages, pageCacheAsyncRa, pageCacheSyncRa } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
+import { ext4ReleaseFile } from './fs_writeback.js';
 import type { Kernel } from './kernel.js';
 import { kmapLocal } from './highmem.js';
 import { lruAddDrain } from './lru_cache.js';
@@ -31,6 +32,14 @@ export function openFile(k: Kernel, path: string, writable = true): OpenFile | n
     return -ENOENT;
   }
   return new OpenFile(inode, writable, raPagesFor(k, inode));
+}
+
+/**
+ * close(2) of an fd that holds the only reference to its open file (one
+ * not mapped): the file's ->release runs (ext4ReleaseFile).
+ */
+export function closeFile(k: Kernel, file: OpenFile): void {
+  ext4ReleaseFile(k, file.inode);
 }
 
 /**
@@ -77,7 +86,8 @@ export function fsync(k: Kernel, inode: Inode): void {
 
 /**
  * posix_fadvise(POSIX_FADV_DONTNEED) over the whole file: starts writeback,
- * then drops the clean, unmapped pages. Returns the pages dropped.
+ * then drops the clean, unmapped pages. Returns the pages dropped. (The
+ * caller closes the file it used: closeFile.)
  */
 export function fadviseDontneed(k: Kernel, inode: Inode): number {
   fsync(k, inode);

@@ -90,6 +90,8 @@ export class Inode {
   /** Pages charged to Committed_AS for this shmem object (shmem_acct_size), 0 if none. */
   acctPages = 0;
   nlink = 1;
+  /** ext4 EXT4_STATE_DA_ALLOC_CLOSE: truncated to size 0, flush on the next release (fs_writeback.ts). */
+  daAllocClose = false;
   /** Largest page-cache folio order (ext4 large folios: up to PMD order). */
   readonly maxFolioOrder: number;
 

@@ -13,7 +13,7 @@ import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, VM_FAULT_OOM, type VmFault } from 
 import { allocFolio, folioGet, folioPut } from './folio.js';
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type Vma } from './mm_types.js';
-import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_lru, PG_mlocked, PG_readahead, PG_swapbacked, PG_tail, PG_uptodate, PG_zero } from './page.js';
+import { NO_PFN, PG_anon, PG_anon_exclusive, PG_deferred_split, PG_dirty, PG_head, PG_lru, PG_mlocked, PG_readahead, PG_swapbacked, PG_tail, PG_uptodate, PG_zero } from './page.js';
 import { freeTable, newTable, pmdHuge, pmdLookup, pmdPopulate } from './pgtable.js';
 import { addNewAnonRmap, addRmapPmd, anonVmaPrepare, removeRmapPmd, removeRmapPte, rmapWalk } from './rmap.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_NOHUGEPAGE, VM_SPECIAL, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
@@ -231,6 +231,9 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
     // Each page gets its own PTE mapping; the PMD mapping goes. A PMD-mapped
     // THP keeps AnonExclusive on its head page only; every PTE inherits it.
     folioGet(k, head, HPAGE_PMD_NR - 1);
+    // __split_huge_pmd_locked(): a dirty PMD dirties the folio as well as
+    // each PTE, so MADV_FREE later leaves the pages alone while shared.
+    if (f & PTE_DIRTY) p.flags[head] |= PG_dirty;
     const exclusive = p.flags[head]! & PG_anon_exclusive;
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
       p.mapcount[head + i]!++;

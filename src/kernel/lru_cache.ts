@@ -25,22 +25,28 @@ function lazyfreeMove(k: Kernel, head: number): void {
   k.vmstat.add(VM.pglazyfree, p.nrPages(head));
 }
 
-/** folio_mark_lazyfree(): queue the folio; a full batch (or a large folio) moves at once. */
+/**
+ * folio_mark_lazyfree(): queue the folio. Linux: mm/swap.c
+ * __folio_batch_add_and_move(): the folio joins the batch first; a full
+ * batch, or one just joined by a large folio (!folio_may_be_lru_cached),
+ * then moves whole, the small folios queued before it included.
+ */
 export function markLazyfree(k: Kernel, head: number): void {
   const p = k.pages;
   const f = p.flags[head]!;
   if (!(f & PG_anon) || !(f & PG_swapbacked) || f & PG_swapcache || f & PG_unevictable) return;
-  if (f & PG_head) {
-    lazyfreeMove(k, head);
-    return;
-  }
   folioGet(k, head);
   k.lazyfreeBatch.push(head);
-  if (k.lazyfreeBatch.length >= FOLIO_BATCH_SIZE) lruAddDrain(k);
+  if (k.lazyfreeBatch.length >= FOLIO_BATCH_SIZE || f & PG_head) lazyfreeBatchMove(k);
 }
 
 /** lru_add_drain(): moves this CPU's batched folios to their lists and drops the batch references. */
 export function lruAddDrain(k: Kernel): void {
+  lazyfreeBatchMove(k);
+}
+
+/** folio_batch_move_lru(lru_lazyfree) on this CPU's lazyfree batch. */
+function lazyfreeBatchMove(k: Kernel): void {
   const batch = k.lazyfreeBatch.splice(0);
   for (const head of batch) {
     lazyfreeMove(k, head);

@@ -141,30 +141,44 @@ function madviseFree(k: Kernel, vma: Vma, start: number, end: number): number {
   const pt = k.pt;
   // Entries that lose Accessed or Dirty are flushed, or a cached dirty translation would write unseen.
   const tlb = new MmuGather(k, vma.mm);
-  handleHugePmds(k, vma, start, end, (pmdE, head, addr) => {
-    if (mappedShared(k, head)) return true;
-    p.flags[head] &= ~PG_dirty;
-    pt.flags[pmdE] = pt.flags[pmdE]! & ~(PTE_ACCESSED | PTE_DIRTY);
-    tlb.flushPmdRange(addr);
-    markLazyfree(k, head);
-    return true;
-  });
-  forEachPresentPte(k, vma, start, end, (e, addr) => {
-    const pfn = vmNormalPage(k, e);
-    if (pfn < 0) return;
-    const head = p.folioOf(pfn);
-    if (!(p.flags[head]! & PG_anon)) return;
-    if (p.flags[head]! & PG_head) {
-      // A PTE-mapped large folio is split first when this process owns it all.
-      if (mappedShared(k, head)) return;
-      splitAnonFolio(k, head);
-    }
-    if (p.flags[pfn]! & PG_swapcache) return;
-    p.flags[pfn] &= ~PG_dirty;
-    if (pt.flags[e]! & (PTE_ACCESSED | PTE_DIRTY)) tlb.flushPteRange(addr);
-    pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
-    markLazyfree(k, pfn);
-  });
+  // madvise_free_pte_range() walks one page table at a time, in address
+  // order: the order in which folios join the lazyfree batch decides which
+  // are still queued when it ends.
+  for (let from = start; from < end; ) {
+    const to = Math.min(roundDown(from, PMD_SIZE) + PMD_SIZE, end);
+    handleHugePmds(k, vma, from, to, (pmdE, head, addr) => {
+      if (mappedShared(k, head)) return true;
+      p.flags[head] &= ~PG_dirty;
+      pt.flags[pmdE] = pt.flags[pmdE]! & ~(PTE_ACCESSED | PTE_DIRTY);
+      tlb.flushPmdRange(addr);
+      markLazyfree(k, head);
+      return true;
+    });
+    forEachPresentPte(k, vma, from, to, (e, addr) => {
+      const pfn = vmNormalPage(k, e);
+      if (pfn < 0) return;
+      const head = p.folioOf(pfn);
+      if (!(p.flags[head]! & PG_anon)) return;
+      if (p.flags[head]! & PG_head) {
+        // A PTE-mapped large folio is split first when this process owns it all.
+        if (mappedShared(k, head)) return;
+        splitAnonFolio(k, head);
+      }
+      // A dirty or swap-cache folio is made clean only if this mapping is
+      // its only one (folio_mapcount == nr_pages); otherwise the dirty flag
+      // others rely on stays and the folio is skipped.
+      const folio = p.folioOf(pfn);
+      if (p.flags[folio]! & (PG_swapcache | PG_dirty)) {
+        if (p.folioMapcount(folio) !== p.nrPages(folio)) return;
+        if (p.flags[folio]! & PG_swapcache) return;
+        p.flags[folio] &= ~PG_dirty;
+      }
+      if (pt.flags[e]! & (PTE_ACCESSED | PTE_DIRTY)) tlb.flushPteRange(addr);
+      pt.flags[e] = pt.flags[e]! & ~(PTE_ACCESSED | PTE_DIRTY);
+      markLazyfree(k, pfn);
+    });
+    from = to;
+  }
   tlb.finish();
   return 0;
 }

@@ -115,9 +115,25 @@ function mlockVmaPagesRange(k: Kernel, vma: Vma, start: number, end: number, loc
       pfn = pt.val[e]!;
     }
     const head = k.pages.folioOf(pfn);
-    if (lock) mlockFolio(k, head);
-    else munlockVmaFolio(k, head, vma);
+    if (!lock) munlockVmaFolio(k, head, vma);
+    else if (pmdHuge(k, pmdE) || allowMlock(k, vma, head, a - (pfn - head) * 4096, Math.max(start, roundDown(a, PMD_SIZE)), Math.min(end, roundDown(a, PMD_SIZE) + PMD_SIZE))) mlockFolio(k, head);
   }
+}
+
+/**
+ * allow_mlock_munlock() for mlock: a PTE-mapped large folio is mlocked only
+ * if this walk of one page table, [start, end) within the VMA, maps all of
+ * it by consecutive PTEs (folio_within_range, folio_mlock_step). One only
+ * partly inside a locked range stays evictable, and a split later maps its
+ * zero-filled pages outside the locked VMA to the zero page. `first` is the
+ * address that maps the folio's first page.
+ */
+function allowMlock(k: Kernel, vma: Vma, head: number, first: number, start: number, end: number): boolean {
+  const n = k.pages.nrPages(head);
+  if (n === 1) return true;
+  if (first < Math.max(start, vma.start) || first + n * 4096 > Math.min(end, vma.end)) return false;
+  for (let i = 0; i < n; i++) if (!mapsFrame(k, vma, first + i * 4096, head + i)) return false;
+  return true;
 }
 
 /** mlock_fixup(): gives [start, end) of `vma` the new VM_LOCKED* flags. */

@@ -6,6 +6,7 @@ import { roundUp } from '../hw/addr.js';
 import { EACCES, EEXIST, EINVAL, ENOMEM, EOVERFLOW, EPERM } from './errno.js';
 import { cachedFolios, filemapRemoveFolio } from './filemap.js';
 import { OpenFile, type Inode } from './fs.js';
+import { ext4ReleaseFile } from './fs_writeback.js';
 import { mmPopulate } from './gup.js';
 import type { Kernel } from './kernel.js';
 import { zapPageRange } from './memory.js';
@@ -306,6 +307,11 @@ export function removeVmas(k: Kernel, mm: Mm, vmas: Vma[], floor: number, ceilin
 export function releaseFile(k: Kernel, v: Vma): void {
   if (!v.file) return;
   const inode = v.file.inode;
+  // The VMAs of one mmap (split, merged, forked) share its struct file: the
+  // last of them to go is its last fput.
+  let last = true;
+  for (const x of inode.mmaps) if (x.file === v.file) last = false;
+  if (last) ext4ReleaseFile(k, inode);
   maybeEvictInode(k, inode);
 }
 

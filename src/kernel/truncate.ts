@@ -282,4 +282,7 @@ export function doTruncate(k: Kernel, inode: Inode, sizeBytes: number): void {
   if (shrink) inode.data.truncate(sizeBytes);
   else inode.data.truncate(old);
   if (sizeBytes <= old && !inode.isShmem) ext4BlockTruncatePage(k, inode, sizeBytes);
+  // ext4_setattr() calls ext4_truncate() when the size does not grow; at
+  // size 0 that arms auto_da_alloc's flush on close (ext4ReleaseFile).
+  if (sizeBytes === 0 && inode.fs === 'ext4') inode.daAllocClose = true;
 }

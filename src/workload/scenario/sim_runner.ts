@@ -13,7 +13,7 @@ import { swapon } from '../../kernel/swapfile.js';
 import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
 import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
-import { createFile, createFileDirect, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
+import { closeFile, createFile, createFileDirect, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
 import { sysMadvise } from '../../kernel/madvise.js';
 import { ACCESS_SIGBUS } from '../../kernel/memory.js';
 import { sysMlock, sysMunlock } from '../../kernel/mlock.js';
@@ -276,7 +276,10 @@ export class SimRun {
           if (k.fs.isDirectory(op.path) && !k.fs.notDir(op.path)) return { kind: 'none' };
           return { kind: 'error', message: `dropcache: cannot open ${op.path}: ${k.fs.notDir(op.path) ? 'ENOTDIR' : 'ENOENT'}` };
         }
+        // The runner opens the file, fsyncs it, fadvises and closes it.
+        const f = openFile(k, op.path, false);
         fadviseDontneed(k, inode);
+        if (typeof f !== 'number') closeFile(k, f);
         return { kind: 'none' };
       }
       case 'unlink':
@@ -312,6 +315,8 @@ export class SimRun {
           (op.noreserve ? MAP_NORESERVE : 0) |
           (op.hugetlb ? MAP_HUGETLB : 0);
         const r = doMmap(k, task, { addr, len: op.pages * 4096, prot: protBits(op.prot), flags, file, offset: op.offset * 4096 });
+        // The runner closes its fd: the last reference unless a VMA took one.
+        if (r < 0 && file) closeFile(k, file);
         if (r < 0) ps.maps.delete(op.name);
         else ps.maps.set(op.name, { name: op.name, addr: r, pages: op.pages });
         return { kind: 'ret', value: errnoName(r) };
@@ -379,6 +384,7 @@ export class SimRun {
         if (typeof f === 'number') return { kind: 'errno', value: f === -ENODEV ? 'EISDIR' : errnoName(f) };
         const values: number[] = [];
         for (let i = op.first; i < op.first + op.count; i++) values.push(preadByte(k, f, i));
+        closeFile(k, f);
         return { kind: 'values', values };
       }
       case 'report':
