@@ -10,6 +10,7 @@
 // With the multi-gen LRU on, evictable folios live on its generation lists
 // instead (lru_gen.ts): `gen` is the dispatch hook lruvec_add_folio() and
 // lruvec_del_folio() call first, as mm_inline.h does.
+import { folioListAdd } from './folio_list.js';
 import { NO_PFN, PG_active, PG_lru, PG_swapbacked, PG_unevictable, type PageArray } from './page.js';
 import { VM, type Vmstat } from './vmstat.js';
 
@@ -91,12 +92,7 @@ export class LruLists {
     const p = this.pages;
     const lru = this.listOf(head);
     const i = p.memcg[head]! * NR_LRU_LISTS + lru;
-    const first = this.firstOf[i]!;
-    p.lruPrev[head] = NO_PFN;
-    p.lruNext[head] = first;
-    if (first !== NO_PFN) p.lruPrev[first] = head;
-    else this.lastOf[i] = head;
-    this.firstOf[i] = head;
+    folioListAdd(p, this.firstOf, this.lastOf, i, head, false);
     p.flags[head] |= PG_lru;
     this.account(i, lru, p.nrPages(head));
   }
@@ -107,12 +103,7 @@ export class LruLists {
     const p = this.pages;
     const lru = this.listOf(head);
     const i = p.memcg[head]! * NR_LRU_LISTS + lru;
-    const last = this.lastOf[i]!;
-    p.lruNext[head] = NO_PFN;
-    p.lruPrev[head] = last;
-    if (last !== NO_PFN) p.lruNext[last] = head;
-    else this.firstOf[i] = head;
-    this.lastOf[i] = head;
+    folioListAdd(p, this.firstOf, this.lastOf, i, head, true);
     p.flags[head] |= PG_lru;
     this.account(i, lru, p.nrPages(head));
   }

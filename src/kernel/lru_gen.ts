@@ -32,6 +32,7 @@
 // has PG_lru and gen bits naming a generation in [min_seq, max_seq] of its
 // type; nr_pages[gen][type][zone] is the number of pages whose gen bits say
 // gen; max_seq - min_seq[type] + 1 is in [MIN_NR_GENS, MAX_NR_GENS].
+import { folioListAdd } from './folio_list.js';
 import type { Kernel } from './kernel.js';
 import { LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_MEMCG, type LruGenHook } from './lru.js';
 import type { Mm } from './mm_types.js';
@@ -292,22 +293,7 @@ export class LruGen implements LruGenHook {
 
   /** Links a folio at the head (youngest end) or tail of list `i`. */
   listAdd(i: number, head: number, tail: boolean): void {
-    const p = this.k.pages;
-    if (tail) {
-      const last = this.lastOf[i]!;
-      p.lruNext[head] = NO_PFN;
-      p.lruPrev[head] = last;
-      if (last !== NO_PFN) p.lruNext[last] = head;
-      else this.firstOf[i] = head;
-      this.lastOf[i] = head;
-    } else {
-      const first = this.firstOf[i]!;
-      p.lruPrev[head] = NO_PFN;
-      p.lruNext[head] = first;
-      if (first !== NO_PFN) p.lruPrev[first] = head;
-      else this.lastOf[i] = head;
-      this.firstOf[i] = head;
-    }
+    folioListAdd(this.k.pages, this.firstOf, this.lastOf, i, head, tail);
   }
 
   /**
