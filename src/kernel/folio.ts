@@ -1,6 +1,7 @@
 // Allocating, referencing and freeing folios. Linux: mm/page_alloc.c
 // (prep_compound_page, __folio_alloc), mm/swap.c (folio_put, __folio_put),
 // include/linux/mm.h (folio_get, folio_ref_add).
+import { clearLargeMapcount } from './mm_id.js';
 import type { Kernel } from './kernel.js';
 import { NO_PFN, PG_active, PG_head, PG_hugetlb, PG_lru, PG_mlocked, PG_tail, PG_unevictable, PG_zero } from './page.js';
 import { ZONE_NORMAL, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './page_alloc.js';
@@ -117,6 +118,7 @@ function freeFolio(k: Kernel, head: number): void {
     p.mapcount[head + i] = 0;
   }
   p.entireMapcount[head] = 0;
+  clearLargeMapcount(k, head);
   p.refcount[head] = 0;
   k.buddy.free(head, order);
 }

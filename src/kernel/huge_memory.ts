@@ -6,6 +6,7 @@
 // An anonymous PMD mapping has a PTE table "deposited" with it, allocated at
 // fault time and counted in VmPTE, so that a later split never has to
 // allocate. Deposits are kept in Kernel.deposits, keyed by PMD entry.
+import { addLargeMapcount, clearLargeMapcount, subLargeMapcount } from './mm_id.js';
 import { HPAGE_PMD_NR, PMD_SHIFT, PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES, LEVEL_PTE } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW, PTE_SPECIAL } from '../hw/pte.js';
@@ -218,7 +219,7 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   }
   if (vma.kind !== 'anon' && !(f & PTE_SPECIAL)) {
     pt.set(pmdTable, slot, 0, 0);
-    removeRmapPmd(k, head);
+    removeRmapPmd(k, head, mm);
     folioPut(k, head);
     mm.rss[p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! -= HPAGE_PMD_NR;
     return;
@@ -240,7 +241,10 @@ export function splitHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
       if (i > 0) p.flags[head + i] = (p.flags[head + i]! & ~PG_anon_exclusive) | exclusive;
       pt.set(table, i, pteFlags, head + i);
     }
-    // The PMD mapping goes; every page is still mapped, so only THP counters move.
+    // folio_add_anon_rmap_ptes() of the 512 pages, then the PMD mapping goes
+    // (folio_remove_rmap_pmd); every page is still mapped, so only THP counters move.
+    addLargeMapcount(k, head, HPAGE_PMD_NR, mm);
+    subLargeMapcount(k, head, 1, mm);
     p.entireMapcount[head]!--;
     if (p.entireMapcount[head] === 0) k.vmstat.add(VM.nr_anon_transparent_hugepages, -HPAGE_PMD_NR);
   }
@@ -265,7 +269,7 @@ export function zapHugePmd(k: Kernel, vma: Vma, pmdE: number): void {
   const p = k.pages;
   if (p.flags[head]! & PG_anon) mm.rss[MM_ANONPAGES]! -= HPAGE_PMD_NR;
   else mm.rss[p.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! -= HPAGE_PMD_NR;
-  removeRmapPmd(k, head);
+  removeRmapPmd(k, head, mm);
   folioPut(k, head);
 }
 
@@ -285,7 +289,7 @@ export function copyHugePmd(k: Kernel, dst: Vma, dstPmdE: number, src: Vma, srcP
   if (!(f & PTE_SPECIAL)) {
     const p = k.pages;
     folioGet(k, head);
-    addRmapPmd(k, head);
+    addRmapPmd(k, head, dst.mm);
     p.flags[head] &= ~PG_anon_exclusive;
     dst.mm.rss[MM_ANONPAGES]! += HPAGE_PMD_NR;
   }
@@ -306,7 +310,7 @@ export function doSetPmd(k: Kernel, vma: Vma, pmdE: number, head: number, addres
   let flags = pmdProt(vma);
   if (write) flags |= PTE_DIRTY | (vma.flags & VM_WRITE ? PTE_RW : 0);
   folioGet(k, head);
-  addRmapPmd(k, head);
+  addRmapPmd(k, head, vma.mm);
   vma.mm.rss[k.pages.flags[head]! & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES]! += HPAGE_PMD_NR;
   k.pt.set(Math.floor(pmdE / ENTRIES), pmdE % ENTRIES, flags, head);
   k.vmstat.add(VM.thp_file_mapped, 1);
@@ -338,6 +342,7 @@ export function splitAnonFolio(k: Kernel, head: number): boolean {
   const onLru = (p.flags[head]! & PG_lru) !== 0;
   if (onLru) k.lru.del(head);
   k.deferredSplit.delete(head);
+  clearLargeMapcount(k, head);
   const refs = p.refcount[head]!;
   let mapped = 0;
   for (let i = 0; i < n; i++) mapped += p.mapcount[head + i]!;
@@ -387,7 +392,7 @@ function remapToZeroPage(k: Kernel, pfn: number): void {
     if (!(pt.flags[e]! & PTE_PRESENT) || pt.flags[e]! & PTE_SPECIAL || pt.val[e] !== pfn) continue;
     pt.set(Math.floor(e / ENTRIES), e % ENTRIES, (vma.pageProt & ~PTE_RW) | PTE_SPECIAL, k.zeroPfn);
     vma.mm.rss[MM_ANONPAGES]!--;
-    removeRmapPte(k, pfn);
+    removeRmapPte(k, pfn, vma.mm);
     folioPut(k, pfn);
   }
 }
@@ -444,6 +449,7 @@ export function splitFileFolio(k: Kernel, head: number, atIndex: number, uniform
     p.order[h] = o;
     p.head[h] = h;
     p.entireMapcount[h] = 0;
+    clearLargeMapcount(k, h);
     p.refcount[h] = m + (off === 0 ? extra : 0);
     for (let i = 1; i < m; i++) {
       p.flags[h + i] = PG_tail;

@@ -158,5 +158,10 @@ export function checkInvariants(k: Kernel): string[] {
   if (free + usedFrames !== k.totalramPages) problems.push(`free ${free} + used ${usedFrames} != total ${k.totalramPages}`);
   if (k.vmstat.get(VM.nr_free_pages) !== free) problems.push(`nr_free_pages ${k.vmstat.get(VM.nr_free_pages)} != ${free}`);
   problems.push(...lruGenInvariants(k, heads));
+  // A large folio's mm-id record counts every page-table mapping of it (_large_mapcount).
+  for (const [head, ids] of k.mmIds) {
+    if (!(p.flags[head]! & PG_head)) problems.push(`frame ${head}: mm-id record on a folio that is not large`);
+    else if (ids.large + 1 !== p.folioMapcount(head)) problems.push(`folio ${head}: mm-id record counts ${ids.large + 1} mappings, page tables ${p.folioMapcount(head)}`);
+  }
   return problems;
 }

@@ -5,6 +5,7 @@
 import { PageTablePool } from '../hw/page_table.js';
 import { PhysMem } from '../hw/phys_mem.js';
 import { ENOMEM } from './errno.js';
+import type { MmIds } from './mm_id.js';
 import { dupMm } from './fork.js';
 import { Namespace, type Inode } from './fs.js';
 import { LruLists } from './lru.js';
@@ -58,6 +59,8 @@ export class Kernel {
   readonly deposits = new Map<number, number>();
   /** Large anonymous folios waiting for a deferred split. */
   readonly deferredSplit = new Set<number>();
+  /** Large folios' mm-id slots (mm_id.ts), by head frame. */
+  readonly mmIds = new Map<number, MmIds>();
   /** Folios waiting in the per-CPU lazyfree batch (lru_cache.ts). */
   readonly lazyfreeBatch: number[] = [];
   readonly tasks: Task[] = [];

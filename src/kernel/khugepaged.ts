@@ -73,7 +73,7 @@ function collapseAnonRange(k: Kernel, vma: Vma, haddr: number, pmdE: number): nu
       const old = pt.val[e]!;
       k.mem.copy(head + i, old);
       const oh = p.folioOf(old);
-      removeRmapPte(k, old);
+      removeRmapPte(k, old, mm);
       mm.rss[mmCounter(k, oh)]!--;
       folioPut(k, oh);
     } else k.mem.clear(head + i);

@@ -2,6 +2,7 @@
 // madvise_dontneed_free, madvise_free_pte_range, madvise_cold_or_pageout,
 // madvise_remove, madvise_populate, madvise_willneed), mm/ksm.c
 // (ksm_madvise). MADV_COLLAPSE is in khugepaged.ts.
+import { largeMaybeShared } from './mm_id.js';
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
@@ -12,7 +13,7 @@ import { folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
 import { splitAnonFolio, splitFileFolio, splitHugePmd, zapHugePmd } from './huge_memory.js';
 import type { Kernel } from './kernel.js';
-import { mapsFrame, mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
+import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
 import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
@@ -88,23 +89,15 @@ function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: 
 }
 
 /**
- * folio_maybe_mapped_shared(): a small folio mapped more than once, or a
- * large one mapped (by PTE or PMD) in more than one address space (the
- * kernel tracks the mm ids of a large folio's mappers).
+ * folio_maybe_mapped_shared(): a small folio mapped more than once; a large
+ * one mapped more than once whose mm-id slots say "maybe shared" (mm_id.ts:
+ * at most two mappers are told apart, so the answer can outlive the sharing).
  */
 function mappedShared(k: Kernel, head: number): boolean {
   const p = k.pages;
   if (!(p.flags[head]! & PG_head)) return p.mapcount[head]! > 1;
   if (p.folioMapcount(head) <= 1) return false;
-  const mms = new Set<Vma['mm']>();
-  const n = p.nrPages(head);
-  for (let i = 0; i < n && mms.size < 2; i++) {
-    if (p.mapcount[head + i] === 0 && p.entireMapcount[head] === 0) continue;
-    rmapWalk(k, head + i, (vma, addr) => {
-      if (mapsFrame(k, vma, addr, head + i)) mms.add(vma.mm);
-    });
-  }
-  return mms.size > 1;
+  return largeMaybeShared(k, head);
 }
 
 /**
@@ -355,7 +348,7 @@ function tryToUnmap(k: Kernel, head: number): boolean {
       }
       if (pt.flags[e]! & PTE_DIRTY) p.flags[head] |= PG_dirty;
       vma.mm.rss[mmCounter(k, head)]!--;
-      removeRmapPte(k, head + i);
+      removeRmapPte(k, head + i, vma.mm);
       pt.clearEntry(e);
       // try_to_unmap_one(): ptep_clear_flush().
       k.tlb.flushPage(vma.mm, a);

@@ -274,7 +274,7 @@ function wpPageCopy(k: Kernel, vmf: VmFault, e: number, oldPfn: number): number 
   k.tlb.flushPage(mm, vmf.address);
   if (oldPfn !== NO_PFN) {
     const oldHead = k.pages.folioOf(oldPfn);
-    removeRmapPte(k, oldPfn);
+    removeRmapPte(k, oldPfn, mm);
     if (vma.flags & VM_LOCKED) munlockVmaFolio(k, oldHead, vma);
     folioPut(k, oldHead);
   }
@@ -432,7 +432,7 @@ function setPteRange(k: Kernel, vmf: VmFault, pfn: number, nr: number, address: 
   }
   for (let i = 0; i < nr; i++) {
     const e = pteOf(k, vmf, address + i * 4096);
-    if (!cow) addRmapPte(k, pfn + i);
+    if (!cow) addRmapPte(k, pfn + i, vma.mm);
     setEntry(k, e, flags, pfn + i);
   }
   if (!cow && vma.flags & VM_LOCKED) mlockMappedFolio(k, k.pages.folioOf(pfn), vma);
@@ -592,7 +592,7 @@ function filemapMapPages(k: Kernel, vmf: VmFault, startPgoff: number, endPgoff: 
         const addr = vma.addressOf(j);
         const e = pteOf(k, vmf, addr);
         if (!pteNone(k, e)) continue;
-        addRmapPte(k, head + (j - p.index[head]!));
+        addRmapPte(k, head + (j - p.index[head]!), vma.mm);
         folioGet(k, head);
         setEntry(k, e, vma.pageProt | (vma.pageProt & PTE_RW && p.flags[head]! & PG_dirty ? PTE_DIRTY : 0), head + (j - p.index[head]!));
         rss++;
@@ -663,7 +663,7 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
             if (f & PTE_ACCESSED) folioMarkAccessed(k, head);
           }
           mm.rss[mmCounter(k, head)]!--;
-          removeRmapPte(k, pfn);
+          removeRmapPte(k, pfn, mm);
           if (vma.flags & VM_LOCKED) munlockVmaFolio(k, head, vma);
           folioPut(k, head);
         }
@@ -736,7 +736,7 @@ export function copyPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
         if (pfn !== NO_PFN) {
           const head = p.folioOf(pfn);
           folioGet(k, head);
-          addRmapPte(k, pfn);
+          addRmapPte(k, pfn, dstMm);
           if (p.flags[head]! & PG_anon) p.flags[pfn] &= ~PG_anon_exclusive;
           dstMm.rss[mmCounter(k, head)]!++;
         }

@@ -9,7 +9,8 @@
 //  - NR_ANON_MAPPED / NR_FILE_MAPPED count pages with a non-zero
 //    folio_precise_page_mapcount().
 import type { Kernel } from './kernel.js';
-import { AnonVma, type Vma } from './mm_types.js';
+import { addLargeMapcount, setLargeMapcount, subLargeMapcount } from './mm_id.js';
+import { AnonVma, type Mm, type Vma } from './mm_types.js';
 import { PG_anon, PG_anon_exclusive, PG_deferred_split, PG_head, PG_swapbacked } from './page.js';
 import { VM_ACCESS_FLAGS, VM_SOFTDIRTY } from './vm_flags.js';
 import { VM } from './vmstat.js';
@@ -107,6 +108,7 @@ export function addNewAnonRmap(k: Kernel, head: number, vma: Vma, addr: number, 
   } else {
     for (let i = 0; i < n; i++) p.mapcount[head + i] = 1;
   }
+  if (n > 1) setLargeMapcount(k, head, pmd ? 1 : n, vma.mm);
   for (let i = 1; i < n; i++) {
     p.flags[head + i] |= PG_anon_exclusive;
     p.mapping[head + i] = p.mapping[head]!;
@@ -116,15 +118,16 @@ export function addNewAnonRmap(k: Kernel, head: number, vma: Vma, addr: number, 
 }
 
 /** Adds one PTE mapping of frame `pfn` (folio_add_file_rmap_pte, folio_dup_*_rmap_pte). */
-export function addRmapPte(k: Kernel, pfn: number): void {
+export function addRmapPte(k: Kernel, pfn: number, mm: Mm): void {
   const p = k.pages;
   const head = p.folioOf(pfn);
   if (p.pageMapcount(pfn) === 0) k.vmstat.add(mappedItem(k, head), 1);
   p.mapcount[pfn]!++;
+  if (p.flags[head]! & PG_head) addLargeMapcount(k, head, 1, mm);
 }
 
 /** Adds one PMD mapping of the folio at `head` (folio_add_*_rmap_pmd). */
-export function addRmapPmd(k: Kernel, head: number): void {
+export function addRmapPmd(k: Kernel, head: number, mm: Mm): void {
   const p = k.pages;
   const n = p.nrPages(head);
   if (p.entireMapcount[head] === 0) {
@@ -135,22 +138,25 @@ export function addRmapPmd(k: Kernel, head: number): void {
     else k.vmstat.add(p.flags[head]! & PG_swapbacked ? VM.nr_shmem_pmdmapped : VM.nr_file_pmdmapped, n);
   }
   p.entireMapcount[head]!++;
+  addLargeMapcount(k, head, 1, mm);
 }
 
 /** Removes one PTE mapping of `pfn` (folio_remove_rmap_pte). */
-export function removeRmapPte(k: Kernel, pfn: number): void {
+export function removeRmapPte(k: Kernel, pfn: number, mm: Mm): void {
   const p = k.pages;
   const head = p.folioOf(pfn);
   p.mapcount[pfn]!--;
+  if (p.flags[head]! & PG_head) subLargeMapcount(k, head, 1, mm);
   if (p.pageMapcount(pfn) === 0) k.vmstat.add(mappedItem(k, head), -1);
   if (p.flags[head]! & PG_head && p.flags[head]! & PG_anon) maybeDeferSplit(k, head);
 }
 
 /** Removes one PMD mapping of the folio (folio_remove_rmap_pmd). */
-export function removeRmapPmd(k: Kernel, head: number): void {
+export function removeRmapPmd(k: Kernel, head: number, mm: Mm): void {
   const p = k.pages;
   const n = p.nrPages(head);
   p.entireMapcount[head]!--;
+  subLargeMapcount(k, head, 1, mm);
   if (p.entireMapcount[head] === 0) {
     let gone = 0;
     for (let i = 0; i < n; i++) if (p.mapcount[head + i] === 0) gone++;

@@ -138,7 +138,7 @@ export function doSwapPage(k: Kernel, vmf: VmFault, e: number, unuse = false): n
     addNewAnonRmap(k, pfn, vma, vmf.address, false);
     if (!certainlyExclusive) p.flags[pfn] &= ~PG_anon_exclusive;
   } else {
-    addRmapPte(k, pfn);
+    addRmapPte(k, pfn, vma.mm);
     if (certainlyExclusive) p.flags[pfn] |= PG_anon_exclusive;
   }
   if (vma.flags & VM_LOCKED) lruAddVma(k, pfn, vma);

@@ -76,7 +76,7 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
         if (inode) folioMarkDirty(k, inode, head);
       }
       mm.rss[mmCounter(k, head)]!--;
-      removeRmapPte(k, pfn);
+      removeRmapPte(k, pfn, mm);
       pt.clearEntry(ent);
       tlb.flushPteRange(b);
       folioPut(k, head);

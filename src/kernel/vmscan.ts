@@ -193,7 +193,7 @@ export function tryToUnmap(k: Kernel, head: number): boolean {
           return;
         }
         mm.rss[MM_ANONPAGES]!--;
-        removeRmapPte(k, pfn);
+        removeRmapPte(k, pfn, mm);
         pt.clearEntry(e);
         // try_to_unmap_one(): the lazyfree PTE goes with a flush too.
         k.tlb.flushPage(mm, addr);
@@ -209,12 +209,12 @@ export function tryToUnmap(k: Kernel, head: number): boolean {
         const excl = p.flags[pfn]! & PG_anon_exclusive ? PTE_SWP_EXCLUSIVE : 0;
         mm.rss[MM_ANONPAGES]!--;
         mm.rss[MM_SWAPENTS]!++;
-        removeRmapPte(k, pfn);
+        removeRmapPte(k, pfn, mm);
         pt.set(Math.floor(e / ENTRIES), e % ENTRIES, PTE_SWAP | excl, entry);
         p.flags[pfn] &= ~PG_anon_exclusive;
       } else {
         mm.rss[mmCounter(k, head)]!--;
-        removeRmapPte(k, pfn);
+        removeRmapPte(k, pfn, mm);
         pt.clearEntry(e);
       }
       if (vma.flags & VM_LOCKED) mlockFolio(k, head);
