@@ -285,6 +285,39 @@ function youngFolio(k: Kernel, flags: number, pfn: number, memcg: number): numbe
   return head;
 }
 
+/** The folio whose PTEs a walk is going through, and whether any of them was dirty. */
+interface FolioRun {
+  last: number;
+  dirty: boolean;
+}
+
+/**
+ * Clears the accessed bit of every young PTE for [start, end) of page table
+ * `table` (walk_pte_range(), lru_gen_look_around()), promoting each folio
+ * once per run of its PTEs: walk_update_folio() when the folio changes,
+ * `run` carrying the current one across calls. Returns how many were young.
+ */
+function clearYoungPtes(g: LruGen, walk: MmWalk | null, run: FolioRun, table: number, start: number, end: number, gen: number, memcg: number): number {
+  const k = g.k;
+  const pt = k.pt;
+  let young = 0;
+  for (let a = start; a < end; a += 4096) {
+    const e = table * ENTRIES + (Math.floor(a / 4096) & 511);
+    const f = pt.flags[e]!;
+    const head = youngFolio(k, f, pt.val[e]!, memcg);
+    if (head < 0) continue;
+    pt.flags[e] = f & ~PTE_ACCESSED;
+    if (run.last !== head) {
+      walkUpdateFolio(g, walk, run.last, gen, run.dirty);
+      run.last = head;
+      run.dirty = false;
+    }
+    if (f & PTE_DIRTY) run.dirty = true;
+    young++;
+  }
+  return young;
+}
+
 /**
  * walk_update_folio(): a young folio found by a walk (or look-around). A
  * dirty PTE dirties the folio. With a walker, the folio is promoted by its
@@ -383,29 +416,15 @@ function walkMm(g: LruGen, mm: Mm, walk: MmWalk, l: LruGenLruvec): void {
       const table = pt.val[pmdE]!;
       let total = 0;
       let young = 0;
-      let last = -1;
-      let dirty = false;
+      const run: FolioRun = { last: -1, dirty: false };
       for (let vj = vi; vj < vmas.length && vmas[vj]!.start < base + PMD_SIZE; vj++) {
         const v = vmas[vj]!;
         const start = Math.max(v.start, base);
         const end = Math.min(v.end, base + PMD_SIZE);
-        for (let a = start; a < end; a += 4096) {
-          total++;
-          const e = table * ENTRIES + (Math.floor(a / 4096) & 511);
-          const f = pt.flags[e]!;
-          const head = youngFolio(k, f, pt.val[e]!, walk.memcg);
-          if (head < 0) continue;
-          pt.flags[e] = f & ~PTE_ACCESSED;
-          if (last !== head) {
-            walkUpdateFolio(g, walk, last, gen, dirty);
-            last = head;
-            dirty = false;
-          }
-          if (f & PTE_DIRTY) dirty = true;
-          young++;
-        }
+        total += (end - start) / 4096;
+        young += clearYoungPtes(g, walk, run, table, start, end, gen, walk.memcg);
       }
-      walkUpdateFolio(g, walk, last, gen, dirty);
+      walkUpdateFolio(g, walk, run.last, gen, run.dirty);
       if (suitableToScan(total, young)) updateBloomFilter(l, walk.seq + 1, pmdE);
     }
   }
@@ -442,27 +461,11 @@ export function lruGenLookAround(g: LruGen, vma: Vma, addr: number, e: number, p
       end = addr + span / 2;
     }
   }
-  const table = pt.val[pmdE]!;
-  let young = 1;
-  let i = 0;
-  let last = -1;
-  let dirty = false;
-  for (let a = start; a !== end; a += 4096, i++) {
-    const ee = table * ENTRIES + (Math.floor(a / 4096) & 511);
-    const f = pt.flags[ee]!;
-    const head = youngFolio(k, f, pt.val[ee]!, memcg);
-    if (head < 0) continue;
-    pt.flags[ee] = f & ~PTE_ACCESSED;
-    if (last !== head) {
-      walkUpdateFolio(g, walk, last, gen, dirty);
-      last = head;
-      dirty = false;
-    }
-    if (f & PTE_DIRTY) dirty = true;
-    young++;
-  }
-  walkUpdateFolio(g, walk, last, gen, dirty);
-  if (suitableToScan(i, young)) updateBloomFilter(l, l.maxSeq, pmdE);
+  const run: FolioRun = { last: -1, dirty: false };
+  // The PTE at `addr` was young, and its bit is already clear.
+  const young = 1 + clearYoungPtes(g, walk, run, pt.val[pmdE]!, start, end, gen, memcg);
+  walkUpdateFolio(g, walk, run.last, gen, run.dirty);
+  if (suitableToScan((end - start) / 4096, young)) updateBloomFilter(l, l.maxSeq, pmdE);
   return true;
 }
 
