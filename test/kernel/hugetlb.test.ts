@@ -190,7 +190,7 @@ describe('hugetlbfs: 1 GiB pages', () => {
     assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/free_hugepages'), '0\n');
     assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/resv_hugepages'), '0\n');
     const smaps = p.smaps();
-    assert.match(smaps, /Size: {12}1048576 kB\nKernelPageSize:  1048576 kB\nMMUPageSize: {5}1048576 kB\nRss: {19}0 kB/);
+    assert.match(smaps, /Size: {12}1048576 kB\nKernelPageSize: {2}1048576 kB\nMMUPageSize: {5}1048576 kB\nRss: {19}0 kB/);
     assert.match(smaps, /Private_Hugetlb: 1048576 kB/);
     // HugetlbPages 1048576 kB; VmPTE 4 kB: the PUD table only (the PGD is not counted).
     assert.match(p.status(), /HugetlbPages:\t 1048576 kB/);
