@@ -144,7 +144,7 @@ enum opcode {
   OP_MLOCK, OP_MUNLOCK, OP_MSYNC, OP_MREMAP, OP_TOUCH, OP_PEEK, OP_FPEEK, OP_EXPECT_SEGV,
   OP_SMAPS, OP_STATUS, OP_PAGEMAP, OP_FORK, OP_IN, OP_EXIT, OP_NOP, OP_DIE,
   OP_SWAPON, OP_SWAPOFF, OP_SYSCTL, OP_CGROUP, OP_JOIN, OP_OOM_ADJ, OP_OOM_SCORE, OP_CGSTAT,
-  OP_EVENTS, OP_SLEEP, OP_HUGEPAGES,
+  OP_EVENTS, OP_SLEEP, OP_HUGEPAGES, OP_SYSFS,
 };
 
 struct op {
@@ -188,12 +188,15 @@ static int pressure;            /* version-2 run: machine cgroup, swap, OOM kill
 static long machine_limit = -1; /* bytes; -1 = none */
 static long machine_swap_pages; /* the machine's swap file, header page included; 0 = none */
 
-/* The vm sysctls a scenario may write (never panic_on_oom). */
+/* The vm sysctls a scenario may write (never panic_on_oom), then the
+ * /sys/kernel/mm files of `sysfs` (the names with a slash). */
 static const char *const SYSCTLS[] = {
     "swappiness", "overcommit_memory", "overcommit_ratio", "overcommit_kbytes", "min_free_kbytes",
     "watermark_scale_factor", "page-cluster", "oom_kill_allocating_task", "dirty_ratio",
     "dirty_background_ratio", "dirty_expire_centisecs", "dirty_writeback_centisecs", "drop_caches",
     "nr_hugepages", "nr_overcommit_hugepages",
+    "hugepages/hugepages-2048kB/nr_hugepages", "hugepages/hugepages-2048kB/nr_overcommit_hugepages",
+    "hugepages/hugepages-1048576kB/nr_hugepages", "hugepages/hugepages-1048576kB/nr_overcommit_hugepages",
 };
 #define NSYSCTL ((int)(sizeof SYSCTLS / sizeof SYSCTLS[0]))
 enum { SYS_SWAPPINESS = 0, SYS_OC_RATIO = 2, SYS_OC_KBYTES = 3, SYS_DROP_CACHES = 12 };
@@ -1066,6 +1069,7 @@ static int op_mmap(int i, struct op *o) {
   if (o->populate) flags |= MAP_POPULATE;
   if (o->noreserve) flags |= MAP_NORESERVE;
   if (o->hugetlb) flags |= MAP_HUGETLB;
+  if (o->hugetlb > 1) flags |= (int)((unsigned)o->hugetlb << 26); /* MAP_HUGE_2MB, MAP_HUGE_1GB: MAP_HUGE_SHIFT */
   off_t off = (off_t)o->offset * (off_t)PAGE;
 
   window_open();
@@ -1416,8 +1420,10 @@ static int op_pagemap(int i, struct op *o) {
 
 /* ------------------------------------------------- version 2: memory pressure */
 
+static int is_sysfs(int key) { return strchr(SYSCTLS[key], '/') != NULL; }
+
 static void sys_path(char *out, int key) {
-  strcpy(out, "/proc/sys/vm/");
+  strcpy(out, is_sysfs(key) ? "/sys/kernel/mm/" : "/proc/sys/vm/");
   strcat(out, SYSCTLS[key]);
 }
 
@@ -1425,12 +1431,12 @@ static void sys_path(char *out, int key) {
  * supervisor to restore (and in the journal, for mmsim if the runner dies). */
 static int sysctl_save(int key) {
   if (key == SYS_DROP_CACHES || sh->sys_saved[key]) return 0;
-  char path[80], v[32];
+  char path[120], v[32];
   sys_path(path, key);
   int e = read_text(path, v, sizeof v);
   if (e) return e;
   memcpy(sh->sys_orig[key], v, sizeof v);
-  journal("sysctl", SYSCTLS[key], v);
+  journal(is_sysfs(key) ? "sysfs" : "sysctl", SYSCTLS[key], v);
   sh->sys_saved[key] = ++sh->sys_seq;
   return 0;
 }
@@ -1455,7 +1461,7 @@ static int op_sysctl(int i, struct op *o) {
     /* Writing either of overcommit_ratio and overcommit_kbytes zeroes the other. */
     if (!err && (key == SYS_OC_RATIO || key == SYS_OC_KBYTES)) err = sysctl_save(key == SYS_OC_RATIO ? SYS_OC_KBYTES : SYS_OC_RATIO);
     if (err) break;
-    char path[80];
+    char path[120];
     sys_path(path, key);
     err = write_long(path, o->vals[k]);
     if (!err && key == SYS_SWAPPINESS) {
@@ -1614,19 +1620,49 @@ static int op_join(int i, struct op *o) {
   return 0;
 }
 
-/* hugepages: the hugetlb pool from /proc/meminfo and this process's HugetlbPages. */
-static int op_hugepages(int i) {
+/* hugepages [SIZE_KB]: the default size's pool from /proc/meminfo, or the
+ * pool of SIZE_KB from /sys/kernel/mm/hugepages/hugepages-SIZE_KBkB and
+ * meminfo's Hugetlb (every size); then this process's HugetlbPages. */
+static int op_hugepages(int i, struct op *o) {
   char mi[8192], st[8192];
   if (read_text("/proc/meminfo", mi, sizeof mi) || read_text("/proc/self/status", st, sizeof st))
     fatal("cannot read /proc/meminfo or /proc/self/status", NULL, NULL);
   static const char *keys[] = {"HugePages_Total:", "HugePages_Free:", "HugePages_Rsvd:", "HugePages_Surp:"};
+  static const char *files[] = {"nr_hugepages", "free_hugepages", "resv_hugepages", "surplus_hugepages"};
+  long v[4];
+  for (int k = 0; k < 4; k++) {
+    if (!o->pages) {
+      v[k] = field_after(mi, keys[k]);
+      continue;
+    }
+    char dir[80], path[140], num_[32], b[32];
+    fmt_long(num_, o->pages);
+    strcpy(dir, "/sys/kernel/mm/hugepages/hugepages-");
+    strcat(dir, num_);
+    strcat(dir, "kB");
+    path_join(path, sizeof path, dir, files[k]);
+    int e = read_text(path, b, sizeof b);
+    if (e) {
+      rec_head(i, "error hugepages: cannot read ");
+      out_str(path);
+      out_str(": ");
+      out_errno(e);
+      out_str("\n");
+      return -1;
+    }
+    v[k] = strtol(b, NULL, 10);
+  }
   rec_head(i, "hugepages");
   for (int k = 0; k < 4; k++) {
     out_str(" ");
-    out_long(field_after(mi, keys[k]));
+    out_long(v[k]);
   }
   out_str(" ");
   out_long(field_after(st, "HugetlbPages:"));
+  if (o->pages) {
+    out_str(" ");
+    out_long(field_after(mi, "Hugetlb:"));
+  }
   out_str("\n");
   return 0;
 }
@@ -1797,12 +1833,13 @@ static void run_ops(int from) {
         break;
       case OP_SWAPON: r = op_swapon(i, o); break;
       case OP_SWAPOFF: r = op_swapoff(i, o); break;
-      case OP_SYSCTL: r = op_sysctl(i, o); break;
+      case OP_SYSCTL:
+      case OP_SYSFS: r = op_sysctl(i, o); break;
       case OP_CGROUP: r = op_cgroup(i, o); break;
       case OP_JOIN: r = op_join(i, o); break;
       case OP_OOM_ADJ: rec_ret(i, write_long("/proc/self/oom_score_adj", o->limit)); break;
       case OP_OOM_SCORE: r = op_oom_score(i); break;
-      case OP_HUGEPAGES: r = op_hugepages(i); break;
+      case OP_HUGEPAGES: r = op_hugepages(i, o); break;
       case OP_CGSTAT: r = op_cgstat(i, o); break;
       case OP_EVENTS: r = op_events(i); break;
       case OP_SLEEP:
@@ -2224,7 +2261,7 @@ static void s_cleanup(void) {
     if ((e = rmdir_retry(cg_machine)) != 0) cleanup_warn("cannot remove memory cgroup ", cg_machine, e);
     else machine_made = 0;
   }
-  char path[80];
+  char path[120];
   for (int seq = sh->sys_seq; seq >= 1; seq--) {
     for (int key = 0; key < NSYSCTL; key++) {
       if (sh->sys_saved[key] != seq || key == SYS_OC_RATIO || key == SYS_OC_KBYTES) continue;
@@ -2561,7 +2598,7 @@ static const struct {
     {"swapon", OP_SWAPON, 4},     {"swapoff", OP_SWAPOFF, 1},   {"sysctl", OP_SYSCTL, -1},
     {"cgroup", OP_CGROUP, 4},     {"join", OP_JOIN, 1},         {"oom_score_adj", OP_OOM_ADJ, 1},
     {"oom_score", OP_OOM_SCORE, 0}, {"cgstat", OP_CGSTAT, 1},   {"events", OP_EVENTS, 0},
-    {"sleep", OP_SLEEP, 1},       {"hugepages", OP_HUGEPAGES, 0},
+    {"sleep", OP_SLEEP, 1},       {"hugepages", OP_HUGEPAGES, -1}, {"sysfs", OP_SYSFS, -1},
 };
 
 #define BIG 0x7fffffffffffL
@@ -2601,7 +2638,7 @@ static void parse_op(struct op *o) {
       o->shared = (int)num(6, 0, 1);
       o->populate = (int)num(7, 0, 1);
       o->noreserve = (int)num(8, 0, 1);
-      o->hugetlb = (int)num(9, 0, 1);
+      o->hugetlb = (int)num(9, 0, 31); /* 0 none, 1 MAP_HUGETLB, else also log2 of the size */
       o->offset = num(10, 0, BIG);
       o->after = (int)num(11, -1, nmaps - 1);
       if (strcmp(tok[12], "anon") == 0 && ntok == 13) o->path = NULL;
@@ -2676,7 +2713,13 @@ static void parse_op(struct op *o) {
       o->value = (int)num(6, 0, SWAP_FLAG_PRIO_MASK);
       break;
     case OP_SWAPOFF: o->path = tok[3]; break;
+    case OP_HUGEPAGES:
+      /* hugepages [SIZE_KB]: without a size, the default size from /proc/meminfo */
+      if (ntok > 4) proto_error(lineno, "hugepages: expected at most a size");
+      o->pages = ntok == 4 ? num(3, 1, BIG) : 0;
+      break;
     case OP_SYSCTL:
+    case OP_SYSFS:
       if (ntok < 5 || (ntok - 3) % 2 != 0) proto_error(lineno, "sysctl: expected KEY VALUE pairs");
       o->nkv = (ntok - 3) / 2;
       o->keys = calloc((size_t)o->nkv, sizeof *o->keys);
@@ -2684,7 +2727,7 @@ static void parse_op(struct op *o) {
       for (int k = 0; k < o->nkv; k++) {
         o->keys[k] = -1;
         for (int j = 0; j < NSYSCTL; j++)
-          if (strcmp(tok[3 + 2 * k], SYSCTLS[j]) == 0) o->keys[k] = j;
+          if (strcmp(tok[3 + 2 * k], SYSCTLS[j]) == 0 && is_sysfs(j) == (o->code == OP_SYSFS)) o->keys[k] = j;
         if (o->keys[k] < 0) proto_error(lineno, "sysctl: unknown or refused key");
         o->vals[k] = num(4 + 2 * k, -(1L << 62), 1L << 62);
       }

@@ -31,7 +31,7 @@ export function getUserPages(k: Kernel, task: Task, vma: Vma, start: number, end
       if (e >= 0) {
         const f = pt.flags[e]!;
         if (f & PTE_PRESENT && (!write || f & PTE_RW)) {
-          const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (Math.floor(addr / 4096) % ENTRIES);
+          const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (Math.floor(addr / 4096) % (pt.walkLevel === 2 ? ENTRIES : ENTRIES * ENTRIES));
           if (!(f & PTE_SPECIAL)) {
             const p = k.pages;
             const head = p.folioOf(pfn);

@@ -7,13 +7,13 @@ import { PTE_PRESENT, PTE_PROTNONE, PTE_PSE, PTE_SPECIAL, PTE_SWAP } from '../hw
 import type { Kernel } from './kernel.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Mm } from './mm_types.js';
 import { PG_anon, PG_head, PG_hugetlb, PG_swapbacked } from './page.js';
-import { HPAGE_NR, hugetlbUsagePages } from './hugetlb.js';
+import { hugetlbUsagePages } from './hugetlb.js';
 import { VM } from './vmstat.js';
 import { lruGenInvariants } from './lru_gen_invariants.js';
 
 /**
- * Calls fn for every non-empty leaf entry of an mm (PTEs and huge PMDs) and
- * counts its tables; `onTable` (optional) sees each table id.
+ * Calls fn for every non-empty leaf entry of an mm (PTEs, huge PMDs and
+ * huge PUDs) and counts its tables; `onTable` (optional) sees each table id.
  */
 export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => void, onTable?: (table: number) => void): number {
   const pt = k.pt;
@@ -26,7 +26,7 @@ export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => 
       const f = pt.flags[e]!;
       if (f === 0 && pt.val[e] === 0) continue;
       if (level === 1) fn(e, false);
-      else if (level === 2 && f & PTE_PSE) fn(e, true);
+      else if ((level === 2 || level === 3) && f & PTE_PSE) fn(e, true);
       else if (f & PTE_PRESENT) visit(pt.val[e]!, level - 1);
     }
   };
@@ -125,18 +125,22 @@ export function checkInvariants(k: Kernel): string[] {
   if (swapUsed !== k.totalSwapPages - k.nrSwapPages) problems.push(`swap: ${swapUsed} slots used but counters say ${k.totalSwapPages - k.nrSwapPages}`);
   const heads = new Set<number>([...cacheRefs.keys(), ...pmdMaps.keys(), ...[...pteMaps.keys()].map((x) => p.folioOf(x))]);
   // The hugetlb pool's free pages are out of the buddy allocator too.
-  const h = k.hstate;
-  let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames + h.freeHugePages * HPAGE_NR;
-  if (h.free.length !== h.freeHugePages) problems.push(`hugetlb: ${h.free.length} pages on the free list but HugePages_Free ${h.freeHugePages}`);
-  for (const head of h.free) if (p.refcount[head] !== 0 || !(p.flags[head]! & PG_hugetlb)) problems.push(`hugetlb: free page ${head} has refcount ${p.refcount[head]}`);
-  if (h.resvHugePages > h.freeHugePages || h.resvHugePages < 0) problems.push(`hugetlb: ${h.resvHugePages} reserved but ${h.freeHugePages} free`);
-  let hugetlbInUse = 0;
+  let usedFrames = 1 + (k.hugeZeroPfn >= 0 ? 512 : 0) + tableFrames;
+  for (const h of k.hstates) {
+    usedFrames += h.freeHugePages * h.nrPages;
+    if (h.free.length !== h.freeHugePages) problems.push(`${h.name}: ${h.free.length} pages on the free list but free_hugepages ${h.freeHugePages}`);
+    for (const head of h.free) {
+      if (p.refcount[head] !== 0 || !(p.flags[head]! & PG_hugetlb) || p.order[head] !== h.order) problems.push(`${h.name}: free page ${head} has refcount ${p.refcount[head]}, order ${p.order[head]}`);
+    }
+    if (h.resvHugePages > h.freeHugePages || h.resvHugePages < 0) problems.push(`${h.name}: ${h.resvHugePages} reserved but ${h.freeHugePages} free`);
+  }
+  const hugetlbInUse = new Map<number, number>();
   let anonMapped = 0;
   let fileMapped = 0;
   for (const head of heads) {
     const n = p.nrPages(head);
     usedFrames += n;
-    if (p.flags[head]! & PG_hugetlb) hugetlbInUse++;
+    if (p.flags[head]! & PG_hugetlb) hugetlbInUse.set(p.order[head]!, (hugetlbInUse.get(p.order[head]!) ?? 0) + 1);
     let maps = pmdMaps.get(head) ?? 0;
     if ((p.entireMapcount[head] ?? 0) !== maps) problems.push(`folio ${head}: entire mapcount ${p.entireMapcount[head]} but ${maps} PMD maps`);
     for (let i = 0; i < n; i++) {
@@ -153,7 +157,10 @@ export function checkInvariants(k: Kernel): string[] {
   }
   if (k.vmstat.get(VM.nr_anon_pages) !== anonMapped) problems.push(`AnonPages ${k.vmstat.get(VM.nr_anon_pages)} but ${anonMapped} mapped anon pages`);
   if (k.vmstat.get(VM.nr_mapped) !== fileMapped) problems.push(`Mapped ${k.vmstat.get(VM.nr_mapped)} but ${fileMapped} mapped file pages`);
-  if (hugetlbInUse + h.freeHugePages !== h.nrHugePages) problems.push(`hugetlb: ${hugetlbInUse} pages in use + ${h.freeHugePages} free != HugePages_Total ${h.nrHugePages}`);
+  for (const h of k.hstates) {
+    const used = hugetlbInUse.get(h.order) ?? 0;
+    if (used + h.freeHugePages !== h.nrHugePages) problems.push(`${h.name}: ${used} pages in use + ${h.freeHugePages} free != nr_hugepages ${h.nrHugePages}`);
+  }
   const free = k.buddy.freePages;
   if (free + usedFrames !== k.totalramPages) problems.push(`free ${free} + used ${usedFrames} != total ${k.totalramPages}`);
   if (k.vmstat.get(VM.nr_free_pages) !== free) problems.push(`nr_free_pages ${k.vmstat.get(VM.nr_free_pages)} != ${free}`);

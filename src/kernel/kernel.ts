@@ -32,7 +32,7 @@ import { lruGenRefault } from './lru_gen_workingset.js';
 import { SimClock, type CostModel } from './clock.js';
 import { Psi } from './psi.js';
 import { balanceDirtyPages } from './page_writeback.js';
-import { Hstate, HPAGE_NR } from './hugetlb.js';
+import { archHstates, type Hstate } from './hugetlb.js';
 import { PeriodicWriteback } from './fs_writeback.js';
 
 export class Kernel {
@@ -115,8 +115,10 @@ export class Kernel {
   tlb: TlbFlushHooks = new CountingTlbFlush();
   /** OOM victims whose memory is reaped once their current fault has unwound. */
   readonly pendingReap: Task[] = [];
-  /** The 2 MiB hugetlb pool (hugetlb.ts). */
-  readonly hstate = new Hstate();
+  /** The hugetlb pools, one per huge page size, the default (2 MiB) first (hugetlb.ts). */
+  readonly hstates: readonly Hstate[];
+  /** default_hstate: the size of MAP_HUGETLB without a size, vm.nr_hugepages and HugePages_*. */
+  readonly hstate: Hstate;
   userReserveKbytes: number;
   adminReserveKbytes: number;
   maxMapCount = DEFAULT_MAX_MAP_COUNT;
@@ -144,6 +146,8 @@ export class Kernel {
     this.clock.onKswapd = (now) => this.psi.noteActivity(now);
     this.totalramPages = Math.floor(machine.memtotalKb / 4);
     this.arch = archInfo(machine.arch);
+    this.hstates = archHstates(this.arch.arch);
+    this.hstate = this.hstates[0]!;
     this.taskSize = this.arch.taskSize;
     const zones = layoutZones(this.totalramPages, machine);
     this.kernelZone = kernelZone(zones);
@@ -275,9 +279,11 @@ export class Kernel {
   /** A page became dirty since the last balance_dirty_pages() check. */
   dirtyBalancePending = false;
 
-  /** hugetlb_total_pages(): base pages in the hugetlb pool, surplus included. */
+  /** hugetlb_total_pages(): base pages in the hugetlb pools of every size, surplus included. */
   get hugetlbTotalPages(): number {
-    return this.hstate.nrHugePages * HPAGE_NR;
+    let n = 0;
+    for (const h of this.hstates) n += h.nrHugePages * h.nrPages;
+    return n;
   }
 
   /** Simulated time in milliseconds since boot. */

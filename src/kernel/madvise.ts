@@ -7,7 +7,7 @@ import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM } from './errno.js';
-import { HPAGE_SIZE, hugetlbPunchHole } from './hugetlb.js';
+import { hstateVma, hugetlbPunchHole } from './hugetlb.js';
 import { filemapRemoveFolio, pageCacheRaUnbounded } from './filemap.js';
 import { folioPut } from './folio.js';
 import { getUserPages } from './gup.js';
@@ -496,8 +496,9 @@ function vmaBehavior(k: Kernel, task: Task, vma: Vma, start: number, end: number
       if (f & VM_HUGETLB) {
         // madvise_dontneed_free_valid_vma(): the start must be huge-page
         // aligned; the end is rounded down to a huge page.
-        if (start % HPAGE_SIZE) return -EINVAL;
-        end = roundDown(end, HPAGE_SIZE);
+        const hsize = hstateVma(k, vma).sizeBytes;
+        if (start % hsize) return -EINVAL;
+        end = roundDown(end, hsize);
         if (end > start) zapPageRange(k, vma, start, end);
         return 0;
       }

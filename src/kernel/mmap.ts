@@ -12,7 +12,7 @@ import type { Kernel } from './kernel.js';
 import { zapPageRange } from './memory.js';
 import { Vma, type Mm, type VmaKind } from './mm_types.js';
 import { freePgtables } from './pgtable.js';
-import { HPAGE_SIZE, hugetlbEvictInode, hugetlbMmapLen, hugetlbReservePages, hugetlbSplitOk, hugetlbVmaClose } from './hugetlb.js';
+import { MAP_HUGE_MASK, MAP_HUGE_SHIFT, hstateInode, hstateSizelog, hugetlbEvictInode, hugetlbFileSetup, hugetlbReservePages, hugetlbSplitOk, hugetlbVmaClose } from './hugetlb.js';
 import { lruAddDrain } from './lru_cache.js';
 import type { Task } from './task.js';
 import { MmuGather } from './tlbflush.js';
@@ -115,12 +115,17 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   let hugetlb = a.file !== null && a.file.inode.fs === 'hugetlbfs';
   if (a.flags & MAP_HUGETLB && !hugetlb) {
     if (!(a.flags & MAP_ANONYMOUS) && a.file !== null) return -EINVAL;
-    // mmsim models the 2 MiB huge page size only; 2-level i386 paging has 4 MiB ones.
+    // mmsim models 2 MiB and 1 GiB huge pages; 2-level i386 paging has 4 MiB ones.
     if (k.machine.arch === 'i386') return -EINVAL;
+    // MAP_HUGE_2MB, MAP_HUGE_1GB: log2 of the size in bits 26-31; 0 is the default size.
+    const h = hstateSizelog(k, Math.floor(a.flags / 2 ** MAP_HUGE_SHIFT) & MAP_HUGE_MASK);
+    if (!h) return -EINVAL;
     hugetlb = true;
-    a = { ...a, file: new OpenFile(k.fs.hugetlbAnon(hugetlbMmapLen(a.len)), true, 0), offset: 0, flags: a.flags & ~MAP_ANONYMOUS };
+    const len = Math.ceil(a.len / h.sizeBytes) * h.sizeBytes;
+    a = { ...a, file: new OpenFile(hugetlbFileSetup(k, len, h), true, 0), offset: 0, flags: a.flags & ~MAP_ANONYMOUS };
   }
-  if (hugetlb) a = { ...a, len: hugetlbMmapLen(a.len) };
+  const hsize = hugetlb ? hstateInode(k, a.file!.inode).sizeBytes : 0;
+  if (hugetlb) a = { ...a, len: Math.ceil(a.len / hsize) * hsize };
   if (a.len === 0) return -EINVAL;
   const len = roundUp(a.len, 4096);
   if (len === 0 || len > mm.taskSize) return -ENOMEM;
@@ -133,15 +138,15 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   if (fixed) {
     if (a.addr % 4096 !== 0) return -EINVAL;
     // hugetlb_get_unmapped_area(): a fixed address must be huge-page aligned.
-    if (hugetlb && a.addr % HPAGE_SIZE !== 0) return -EINVAL;
+    if (hugetlb && a.addr % hsize !== 0) return -EINVAL;
     if (a.addr > mm.taskSize - len) return -ENOMEM;
     if (a.addr < k.mmapMinAddr) return -EPERM;
     addr = a.addr;
     if (a.flags & MAP_FIXED_NOREPLACE && overlaps(mm, addr, addr + len)) return -EEXIST;
   } else if (hugetlb) {
-    addr = getUnmappedArea(k, mm, len + HPAGE_SIZE, a.addr && roundUp(a.addr, HPAGE_SIZE));
+    addr = getUnmappedArea(k, mm, len + hsize, a.addr && roundUp(a.addr, hsize));
     if (addr < 0) return addr;
-    addr = roundUp(addr, HPAGE_SIZE);
+    addr = roundUp(addr, hsize);
   } else {
     addr = getUnmappedArea(k, mm, len, a.addr);
     if (addr < 0) return addr;
@@ -245,7 +250,7 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number 
   const first = mm.vmas[i];
   if (!first || first.start >= end) return 0;
   if (start > first.start) {
-    if (!hugetlbSplitOk(first, start)) return -EINVAL;
+    if (!hugetlbSplitOk(k, first, start)) return -EINVAL;
     if (end < first.end && mm.mapCount >= k.maxMapCount) return -ENOMEM;
     splitVma(k, first, start, true, true);
     i = mm.findIndex(start);
@@ -254,7 +259,7 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): number 
   while (i < mm.vmas.length && mm.vmas[i]!.start < end) {
     const v = mm.vmas[i]!;
     if (v.end > end) {
-      if (!hugetlbSplitOk(v, end)) return -EINVAL;
+      if (!hugetlbSplitOk(k, v, end)) return -EINVAL;
       splitVma(k, v, end, false, true);
     }
     detached.push(v);

@@ -20,7 +20,7 @@ import { cloneAnonVma } from './rmap.js';
 import type { Task } from './task.js';
 import { vmEnoughMemory } from './util.js';
 import { VM_ACCOUNT, VM_DONTEXPAND, VM_HUGETLB, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from './vm_flags.js';
-import { HPAGE_SIZE } from './hugetlb.js';
+import { hstateVma } from './hugetlb.js';
 import { vmStatAccount, vmaLink, vmaMergeNew } from './vma.js';
 
 export const MREMAP_MAYMOVE = 1;
@@ -284,9 +284,10 @@ export function sysMremap(k: Kernel, task: Task, addr: number, oldLen: number, n
   if (vma.flags & VM_HUGETLB) {
     // align_hugetlb(): lengths round up to huge pages, addresses must be
     // aligned, and a hugetlb mapping never grows (its reservations cannot split).
-    oldLen = roundUp(oldLen, HPAGE_SIZE);
-    newLen = roundUp(newLen, HPAGE_SIZE);
-    if (addr % HPAGE_SIZE || (fixed && newAddr % HPAGE_SIZE) || newLen > oldLen) return -EINVAL;
+    const hsize = hstateVma(k, vma).sizeBytes;
+    oldLen = roundUp(oldLen, hsize);
+    newLen = roundUp(newLen, hsize);
+    if (addr % hsize || (fixed && newAddr % hsize) || newLen > oldLen) return -EINVAL;
   }
   const err = checkPrepVma(vma, addr, oldLen, newLen, fixed);
   if (err) return err;

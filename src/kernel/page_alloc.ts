@@ -335,6 +335,63 @@ export class BuddyAllocator {
     return NO_PFN;
   }
 
+  /**
+   * alloc_contig_pages() for a gigantic page: the first 2^order-aligned
+   * range of 2^order free frames in `highestZone` or below, the zones tried
+   * highest first as the zonelist goes. Frames come back as from alloc().
+   * Simplification: only ranges already wholly free; the kernel also
+   * migrates movable pages out of the way (alloc_contig_range). Example: a
+   * 1 GiB page (order 18) on the x86-64 layout is tried at pfn 1048576,
+   * 1310720, ... in Normal, then at 262144 and 524288 in DMA32.
+   */
+  allocContig(order: number, highestZone: number): number {
+    const n = 2 ** order;
+    for (let zi = Math.min(highestZone, this.zones.length - 1); zi >= 0; zi--) {
+      const z = this.zones[zi]!;
+      if (z.freePages < n) continue;
+      for (let start = Math.ceil(z.startPfn / n) * n; start + n <= z.endPfn; start += n) {
+        if (!this.rangeFree(z, start, start + n)) continue;
+        // Hand out the never-used part of the range, then take its blocks
+        // off the free lists (isolate_freepages_range).
+        while (z.untouched < start + n) this.carve(z);
+        for (let pfn = start; pfn < start + n; ) {
+          const o = this.pages.order[pfn]!;
+          this.listDel(z, pfn, o);
+          pfn += 1 << o;
+        }
+        z.freePages -= n;
+        const p = this.pages;
+        p.flags.fill(0, start, start + n);
+        p.mapcount.fill(0, start, start + n);
+        p.mapping.fill(0, start, start + n);
+        p.head.fill(start, start, start + n);
+        p.refcount[start] = 1;
+        p.order[start] = 0;
+        p.memcg[start] = 0;
+        this.vmstat.add(VM.nr_free_pages, -n);
+        return start;
+      }
+    }
+    return NO_PFN;
+  }
+
+  /** True if every frame of [start, end) in `z` is free (on a free list or never used). */
+  private rangeFree(z: Zone, start: number, end: number): boolean {
+    const p = this.pages;
+    for (let pfn = start; pfn < end; ) {
+      if (pfn >= z.untouched) return true;
+      if (!(p.flags[pfn]! & PG_buddy)) return false;
+      pfn += 1 << p.order[pfn]!;
+    }
+    return true;
+  }
+
+  /** free_contig_range(): gives back 2^order frames from allocContig(), in blocks of the largest order. */
+  freeContig(pfn: number, order: number): void {
+    const step = 1 << MAX_PAGE_ORDER;
+    for (let i = 0; i < 2 ** order; i += step) this.free(pfn + i, MAX_PAGE_ORDER);
+  }
+
   /** The zone holding `pfn`. */
   zoneOf(pfn: number): Zone {
     for (const z of this.zones) if (pfn >= z.startPfn && pfn < z.endPfn) return z;

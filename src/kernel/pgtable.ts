@@ -187,6 +187,26 @@ export function pmdAlloc(k: Kernel, mm: Mm, addr: number): number {
   return pt.val[e]! * ENTRIES + pmdIndex(vpn);
 }
 
+/**
+ * Flat index of the PUD entry covering `addr`, allocating the PUD table if
+ * missing (huge_pte_alloc() for a 1 GiB page: no PMD table below). -1 if
+ * out of memory.
+ */
+export function pudEntryAlloc(k: Kernel, mm: Mm, addr: number): number {
+  if (!pudAlloc(k, mm, addr)) return -1;
+  const vpn = Math.floor(addr / 4096);
+  return k.pt.val[mm.pgd * ENTRIES + pgdIndex(vpn)]! * ENTRIES + pudIndex(vpn);
+}
+
+/** Flat index of the PUD entry covering `addr`, or -1 if there is no PUD table (huge_pte_offset() at PUD_SIZE). */
+export function pudEntryLookup(k: Kernel, mm: Mm, addr: number): number {
+  const pt = k.pt;
+  const vpn = Math.floor(addr / 4096);
+  const e = mm.pgd * ENTRIES + pgdIndex(vpn);
+  if (!(pt.flags[e]! & PTE_PRESENT)) return -1;
+  return pt.val[e]! * ENTRIES + pudIndex(vpn);
+}
+
 /** True if a PUD table covers `addr` (its PGD entry is present). */
 export function pudPresent(k: Kernel, mm: Mm, addr: number): boolean {
   return (k.pt.flags[mm.pgd * ENTRIES + pgdIndex(Math.floor(addr / 4096))]! & PTE_PRESENT) !== 0;

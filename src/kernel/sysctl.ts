@@ -7,7 +7,7 @@ import { EINVAL, ENOMEM } from './errno.js';
 import { invalidateMappingPages } from './filemap.js';
 import type { Kernel } from './kernel.js';
 import { setupWatermarks } from './page_alloc.js';
-import { setMaxHugePages } from './hugetlb.js';
+import { setMaxHugePages, setOvercommitHugePages } from './hugetlb.js';
 import { unuseSwap } from './swap.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
 
@@ -77,8 +77,7 @@ export function sysctlWrite(k: Kernel, key: string, value: number): number {
       return 0;
     case 'nr_overcommit_hugepages':
       if (!inRange(0, 2 ** 31)) return -EINVAL;
-      k.hstate.nrOvercommitHugePages = value;
-      return 0;
+      return setOvercommitHugePages(k.hstate, value);
     default:
       return -EINVAL;
   }

@@ -297,11 +297,11 @@ export function vmaModifyFlags(k: Kernel, vma: Vma, start: number, end: number, 
     }
   }
   if (vma.start < start) {
-    if (!hugetlbSplitOk(vma, start)) return -EINVAL;
+    if (!hugetlbSplitOk(k, vma, start)) return -EINVAL;
     if (!splitVma(k, vma, start, true)) return -ENOMEM;
   }
   if (vma.end > end) {
-    if (!hugetlbSplitOk(vma, end)) return -EINVAL;
+    if (!hugetlbSplitOk(k, vma, end)) return -EINVAL;
     if (!splitVma(k, vma, end, false)) return -ENOMEM;
   }
   vma.flags = newFlags;

@@ -85,8 +85,9 @@ export function procMeminfo(k: Kernel): string {
     `HugePages_Free:    ${String(k.hstate.freeHugePages).padStart(5)}`,
     `HugePages_Rsvd:    ${String(k.hstate.resvHugePages).padStart(5)}`,
     `HugePages_Surp:    ${String(k.hstate.surplusHugePages).padStart(5)}`,
-    line('Hugepagesize', 2048),
-    line('Hugetlb', k.hstate.nrHugePages * 2048),
+    line('Hugepagesize', k.hstate.sizeBytes / 1024),
+    // hugetlb_report_meminfo(): HugePages_* are the default size's, Hugetlb sums every size.
+    line('Hugetlb', k.hstates.reduce((kb, h) => kb + (h.nrHugePages * h.sizeBytes) / 1024, 0)),
     line('DirectMap4k', totalKb - gb - twoM),
     line('DirectMap2M', twoM),
     line('DirectMap1G', gb),

@@ -21,7 +21,8 @@ export function pagemapCode(k: Kernel, task: Task, addr: number): string {
   if (e < 0) return '.';
   const f = pt.flags[e]!;
   if (f & PTE_SWAP || !(f & (PTE_PRESENT | PTE_PROTNONE))) return '.';
-  const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (vpn % 512);
+  // A huge leaf maps 512 (PMD) or 262144 (PUD) frames: add the page's offset in it.
+  const pfn = pt.walkLevel === 1 ? pt.val[e]! : pt.val[e]! + (vpn % (pt.walkLevel === 2 ? 512 : 262144));
   const head = k.pages.folioOf(pfn);
   if (pfn === k.zeroPfn || k.pages.flags[head]! & PG_zero) return 'z';
   const mapcount = k.pages.pageMapcount(pfn);

@@ -12,7 +12,7 @@ import { pmdLookup, pmdMissingEnd } from '../kernel/pgtable.js';
 import type { Task } from '../kernel/task.js';
 import type { SmapsVma } from './smaps_parse.js';
 import { VM_HUGETLB, VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, VM_EXEC, vmFlagMnemonics } from '../kernel/vm_flags.js';
-import { smapsHugetlb } from '../kernel/hugetlb.js';
+import { smapsHugetlb, vmaKernelPagesize } from '../kernel/hugetlb.js';
 
 const PSS_SHIFT = 2 ** 12;
 
@@ -259,8 +259,8 @@ export function smapsVmaRecord(k: Kernel, vma: Vma): SmapsVma {
   gatherStats(k, vma, mss);
   const fields = new Map<string, number>();
   fields.set('Size', Math.floor((vma.end - vma.start) / 1024));
-  fields.set('KernelPageSize', vma.flags & VM_HUGETLB ? 2048 : 4);
-  fields.set('MMUPageSize', vma.flags & VM_HUGETLB ? 2048 : 4);
+  fields.set('KernelPageSize', vmaKernelPagesize(k, vma) / 1024);
+  fields.set('MMUPageSize', vmaKernelPagesize(k, vma) / 1024);
   fields.set('Rss', Math.floor(mss.resident / 1024));
   fields.set('Pss', Math.floor(Math.floor(mss.pss / PSS_SHIFT) / 1024));
   fields.set('Pss_Dirty', Math.floor(Math.floor(mss.pssDirty / PSS_SHIFT) / 1024));
@@ -299,8 +299,8 @@ export function smapsVma(k: Kernel, vma: Vma): string {
     mapsLine(vma, vma.mm),
     kb('Size', vma.end - vma.start),
     // vma_kernel_pagesize(), vma_mmu_pagesize(): the huge page size for hugetlb.
-    kb('KernelPageSize', vma.flags & VM_HUGETLB ? 2097152 : 4096),
-    kb('MMUPageSize', vma.flags & VM_HUGETLB ? 2097152 : 4096),
+    kb('KernelPageSize', vmaKernelPagesize(k, vma)),
+    kb('MMUPageSize', vmaKernelPagesize(k, vma)),
     ...showSmap(mss, false),
     `THPeligible:    ${String(thpEligible(k, vma) ? 1 : 0).padStart(8)}`,
     `VmFlags: ${vmFlagMnemonics(vma.flags)

@@ -146,3 +146,91 @@ hugepages h2
     assert.deepEqual(m.checkInvariants(), []);
   });
 });
+
+describe('hugetlbfs: 1 GiB pages', () => {
+  it('keeps a pool per size: the 1 GiB pool is out of MemFree and HugePages_*, in Hugetlb and CommitLimit', () => {
+    const m = new Machine({ memtotal: '8G' });
+    const free0 = Number(/MemFree:\s+(\d+)/.exec(m.meminfo())![1]);
+    m.sysctl('nr_hugepages', 2);
+    m.sysfs('hugepages/hugepages-1048576kB/nr_hugepages', '2');
+    const mi = m.meminfo();
+    // 2 × 2048 kB + 2 × 1048576 kB gone from MemFree.
+    assert.equal(Number(/MemFree:\s+(\d+)/.exec(mi)![1]), free0 - 4096 - 2097152);
+    // HugePages_* are the default (2 MiB) size's; Hugetlb: 4096 + 2097152 = 2101248 kB.
+    assert.match(mi, /HugePages_Total: {7}2\nHugePages_Free: {8}2\nHugePages_Rsvd: {8}0\nHugePages_Surp: {8}0\nHugepagesize: {7}2048 kB\nHugetlb: {9}2101248 kB\n/);
+    // CommitLimit = (totalram − 2 × 512 − 2 × 262144 pages) × 50%.
+    const total = (8 * 1048576) / 4;
+    assert.equal(Number(/CommitLimit:\s+(\d+)/.exec(mi)![1]), Math.floor(((total - 2 * 512 - 2 * 262144) * 50) / 100) * 4);
+    const dir = 'hugepages/hugepages-1048576kB/';
+    assert.equal(m.sysfsRead(dir + 'nr_hugepages'), '2\n');
+    assert.equal(m.sysfsRead(dir + 'free_hugepages'), '2\n');
+    assert.equal(m.sysfsRead('hugepages/hugepages-2048kB/nr_hugepages'), '2\n');
+    // Gigantic pages are never surplus: nr_overcommit_hugepages is refused.
+    assert.throws(() => m.sysfs(dir + 'nr_overcommit_hugepages', '1'), /EINVAL/);
+    // Asking for more than fits: the write succeeds and the count stays lower.
+    // 8 GiB of RAM hold at most 6 free aligned GiB here (DMA32 ends at 3 GiB, Normal starts at 4 GiB).
+    m.sysfs(dir + 'nr_hugepages', '100');
+    const got = Number(m.sysfsRead(dir + 'nr_hugepages'));
+    assert.ok(got > 2 && got < 8, `got ${got}`);
+    m.sysfs(dir + 'nr_hugepages', '0');
+    m.sysctl('nr_hugepages', 0);
+    assert.equal(Number(/MemFree:\s+(\d+)/.exec(m.meminfo())![1]), free0);
+    assert.deepEqual(m.checkInvariants(), []);
+  });
+
+  it('maps a 1 GiB page with one PUD: one fault, no PMD table, smaps and status in 1 GiB', () => {
+    const m = new Machine({ memtotal: '4G' });
+    m.sysfs('hugepages/hugepages-1048576kB/nr_hugepages', '1');
+    const p = m.spawn('app', { image: null });
+    const a = p.mmap({ length: 4096, prot: 'rw', flags: ['private', 'anonymous', 'hugetlb', 'huge_1gb'] });
+    assert.equal(a % 2 ** 30, 0);
+    assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/resv_hugepages'), '1\n');
+    p.write(a + 2 ** 30 - 4096, 7);
+    assert.equal(p.read(a + 2 ** 30 - 4096), 7);
+    assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/free_hugepages'), '0\n');
+    assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/resv_hugepages'), '0\n');
+    const smaps = p.smaps();
+    assert.match(smaps, /Size: {12}1048576 kB\nKernelPageSize: {2}1048576 kB\nMMUPageSize: {5}1048576 kB\nRss: {19}0 kB/);
+    assert.match(smaps, /Private_Hugetlb: 1048576 kB/);
+    // HugetlbPages 1048576 kB; VmPTE 4 kB: the PUD table only (the PGD is not counted).
+    assert.match(p.status(), /HugetlbPages:\t 1048576 kB/);
+    assert.match(p.status(), /VmPTE:\t {7}4 kB/);
+    assert.throws(() => p.munmap(a, 2 << 20), /EINVAL/);
+    p.munmap(a, 2 ** 30);
+    assert.equal(m.sysfsRead('hugepages/hugepages-1048576kB/free_hugepages'), '1\n');
+    assert.deepEqual(m.checkInvariants(), []);
+  });
+
+  it('random reads over 1 GiB: one walk with a 1 GiB page, 32 with 2 MiB pages, thousands with 4 KiB', () => {
+    const out = run(`sysfs hugepages/hugepages-1048576kB/nr_hugepages=1
+sysctl nr_hugepages=512
+mmap g 1G anon private rw hugetlb=1G
+mmap h 1G anon private rw hugetlb
+mmap s 1G anon private rw
+access g 0 1G write order=random stride=65536
+tlbstat g
+access h 0 1G write order=random stride=65536
+tlbstat h
+access s 0 1G write order=random stride=65536
+tlbstat s
+`);
+    const stat = (label: string, key: string): number => Number(new RegExp(` ${key}=(\\d+)`).exec(out.find((l) => l.startsWith(label + ' cpu='))!)![1]);
+    // One fault, one walk of two reads (PGD entry, PUD leaf) before it and
+    // one after; then the 16384 reads all hit one L1 dTLB entry.
+    assert.equal(stat('g', 'walks_1g'), 1);
+    assert.equal(stat('g', 'walks'), 1);
+    // 512 huge pages, each walked once after its fault (a 2 MiB entry per page).
+    assert.equal(stat('h', 'walks_2m'), 512);
+    assert.equal(stat('h', 'walks_1g'), 0);
+    // 16384 random reads over 262144 small pages: nearly all walk.
+    assert.ok(stat('s', 'walks_4k') > 15000);
+  });
+});
+
+describe('hugetlbfs: the scenario language for sizes', () => {
+  it('names the line and the field of a bad size', () => {
+    assert.throws(() => parseScenario('mmap a 1 anon private rw hugetlb=3M\n'), /line 1: mmap: hugetlb=SIZE must be a power of two from 4K to 2G written with K, M or G \(2M, 1G\), got '3M'/);
+    assert.throws(() => parseScenario('echo x\nhugepages h size=4M\n'), /line 2: hugepages: expected size=2M or size=1G, got 'size=4M'/);
+    assert.throws(() => parseScenario('sysfs hugepages/hugepages-1048576kB/nr_hugepages=y\n'), /line 1: sysfs: hugepages\/hugepages-1048576kB\/nr_hugepages takes a number of huge pages, got 'y'/);
+  });
+});

@@ -31,7 +31,7 @@ export function register(program: Command): void {
         return;
       }
       const at = prog.ops.findIndex(
-        (o) => (o.op === 'report' || o.op === 'vmas' || o.op === 'status' || o.op === 'zoneinfo' || o.op === 'lru_gen') && o.label === opts.at,
+        (o) => (o.op === 'report' || o.op === 'vmas' || o.op === 'hugetlb_vmas' || o.op === 'hugepages' || o.op === 'status' || o.op === 'zoneinfo' || o.op === 'lru_gen') && o.label === opts.at,
       );
       if (at < 0) throw new InputError(`proc: no report, vmas, status, zoneinfo or lru_gen line labelled '${opts.at}' in ${file}`);
       const run = new SimRun(prog);

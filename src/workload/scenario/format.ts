@@ -75,6 +75,13 @@ const VMA_FIELDS = [
   'locked_kb',
 ];
 
+const HUGETLB_FIELDS: Array<[string, string]> = [
+  ['size_kb', 'Size'],
+  ['kernel_page_kb', 'KernelPageSize'],
+  ['mmu_page_kb', 'MMUPageSize'],
+  ['rss_kb', 'Rss'],
+];
+
 const STATUS_FIELDS: Array<[string, string]> = [
   ['vmsize_kb', 'VmSize'],
   ['vmdata_kb', 'VmData'],
@@ -147,7 +154,9 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     case 'hugepages': {
       if (rec.kind !== 'hugepages') bad();
       const r = rec as Extract<OpRecord, { kind: 'hugepages' }>;
-      return [`${op.label} proc=${procName} total=${r.total} free=${r.free} rsvd=${r.rsvd} surp=${r.surp} hugetlb_kb=${r.hugetlbKb}`];
+      const counts = `total=${r.total} free=${r.free} rsvd=${r.rsvd} surp=${r.surp} hugetlb_kb=${r.hugetlbKb}`;
+      if (op.sizeKb === 0) return [`${op.label} proc=${procName} ${counts}`];
+      return [`${op.label} proc=${procName} size_kb=${op.sizeKb} ${counts} meminfo_hugetlb_kb=${r.meminfoHugetlbKb}`];
     }
     case 'oom_score': {
       if (rec.kind !== 'oom_score') bad();
@@ -204,6 +213,22 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
         lines.push(
           `${op.label}   vma ${m.name}[${first}..${end}) ${v.perms} ${vmaKind(v.name)} ${f} thp_eligible=${field(v, 'THPeligible')} flags=${v.vmFlags.join(',')}`,
         );
+      }
+      return lines;
+    }
+    case 'hugetlb_vmas': {
+      // The page sizes and hugetlb fields of each VMA's smaps (vma_kernel_pagesize, smaps_hugetlb_range).
+      if (rec.kind !== 'smaps') bad();
+      const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
+      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
+      const lines = [`${op.label} proc=${procName} vmas=${vmas.length}`];
+      for (const v of vmas) {
+        const m = owner(v, r.maps)!;
+        const f = HUGETLB_FIELDS.map(([k, name]) => `${k}=${field(v, name)}`).join(' ');
+        // Shared_ plus Private_Hugetlb: how Linux 6.18 splits a 1 GiB page
+        // between them varied from run to run here (docs/scenario-format.md).
+        const hugetlb = field(v, 'Shared_Hugetlb') + field(v, 'Private_Hugetlb');
+        lines.push(`${op.label}   vma ${m.name}[${(v.start - m.addr) / 4096}..${(v.end - m.addr) / 4096}) ${v.perms} ${f} hugetlb_kb=${hugetlb}`);
       }
       return lines;
     }

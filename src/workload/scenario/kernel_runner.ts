@@ -21,7 +21,7 @@ import type { MappingPlace, OpRecord } from './records.js';
 export const PROTOCOL_VERSION = 3;
 
 /** The operations of version 2 of the language (docs/scenario-format.md). */
-const V2_OPS = new Set(['swapon', 'swapoff', 'sysctl', 'cgroup', 'join', 'oom_score_adj', 'oom_score', 'cgstat', 'events', 'sleep']);
+const V2_OPS = new Set(['swapon', 'swapoff', 'sysctl', 'sysfs', 'cgroup', 'join', 'oom_score_adj', 'oom_score', 'cgstat', 'events', 'sleep']);
 
 /** A cgroup name becomes a directory beside the cgroup's control files. */
 const CGROUP_NAME = /^[A-Za-z0-9_-]{1,63}$/;
@@ -192,7 +192,8 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
     case 'mmap': {
       const after = op.after === null ? -1 : id(op.after);
       const kind = op.file === null ? 'anon' : `file ${op.file}`;
-      const flags = `${op.shared ? 1 : 0} ${op.populate ? 1 : 0} ${op.noreserve ? 1 : 0} ${op.hugetlb ? 1 : 0}`;
+      // HUGETLB: 0 none, 1 MAP_HUGETLB, else log2 of the size for MAP_HUGE_<SIZE> too.
+      const flags = `${op.shared ? 1 : 0} ${op.populate ? 1 : 0} ${op.noreserve ? 1 : 0} ${op.hugetlb ? op.hugeSizeLog || 1 : 0}`;
       return `mmap ${id(op.name)} ${op.pages} ${protBits(op.prot)} ${flags} ${op.offset} ${after} ${kind}`;
     }
     case 'munmap':
@@ -217,6 +218,7 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
       return `expect_segv ${id(op.name)} ${op.page} ${op.write ? 1 : 0}`;
     case 'report':
     case 'vmas':
+    case 'hugetlb_vmas':
       return 'smaps';
     case 'status':
       return 'status';
@@ -231,8 +233,12 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
     case 'exec':
     case 'zoneinfo':
     case 'lru_gen':
-    case 'sysfs':
       throw new KernelRunnerError(`line ${op.line}: ${op.op} is a simulator-only operation; the real-kernel runner does not run it`);
+    case 'sysfs':
+      for (const [key] of op.settings) {
+        if (!key.startsWith('hugepages/')) throw new KernelRunnerError(`line ${op.line}: sysfs ${key} is simulator-only: the real-kernel runner writes only the hugepages files`);
+      }
+      return `sysfs ${op.settings.map(([k, v]) => `${k} ${v}`).join(' ')}`;
     case 'swapon':
       if (op.prio !== null && op.prio < 0) throw new KernelRunnerError(`line ${op.line}: swapon(2) takes priorities 0 to 32767, not ${op.prio}`);
       return `swapon ${op.path} ${op.pages} ${op.prio === null ? '0 0' : `1 ${op.prio}`}`;
@@ -255,8 +261,9 @@ function opLine(op: Op, id: (name: string) => number, cg: (name: string) => numb
       return `oom_score_adj ${op.value}`;
     case 'oom_score':
     case 'events':
-    case 'hugepages':
       return op.op;
+    case 'hugepages':
+      return op.sizeKb ? `hugepages ${op.sizeKb}` : 'hugepages';
     case 'sleep':
       return `sleep ${op.ms}`;
     case 'access':
@@ -378,9 +385,9 @@ export function parseRunnerOutput(out: Buffer, mapNames: string[], procNames: st
         records.push({ kind: 'killed' });
         break;
       case 'hugepages': {
-        if (args.length !== 5 || !args.every((a) => /^-?\d+$/.test(a))) bad('bad hugepages record');
-        const [total, free, rsvd, surp, hugetlbKb] = args.map(Number) as [number, number, number, number, number];
-        records.push({ kind: 'hugepages', total, free, rsvd, surp, hugetlbKb });
+        if ((args.length !== 5 && args.length !== 6) || !args.every((a) => /^-?\d+$/.test(a))) bad('bad hugepages record');
+        const [total, free, rsvd, surp, hugetlbKb, meminfoHugetlbKb] = args.map(Number) as [number, number, number, number, number, number | undefined];
+        records.push({ kind: 'hugepages', total, free, rsvd, surp, hugetlbKb, ...(meminfoHugetlbKb === undefined ? {} : { meminfoHugetlbKb }) });
         break;
       }
       case 'oom_score':
@@ -500,7 +507,7 @@ function sleepSync(ms: number): void {
  * Undoes what a version-2 run changed on the host when the runner could not
  * (it was killed): the journal `.mmsim-undo` it keeps in its scratch
  * directory lists each change before it is made ("cgroup DIR", "swap PATH",
- * "sysctl KEY ORIGINAL"). Kills what is left in the cgroups, removes them,
+ * "sysctl KEY ORIGINAL", "sysfs KEY ORIGINAL"). Kills what is left in the cgroups, removes them,
  * turns the swap files off (swapoff(8)) and removes them, restores the
  * sysctls. Returns one line per thing it had to undo or could not.
  */
@@ -585,6 +592,16 @@ export function undoJournal(scratchDir: string): string[] {
   for (const e of [...sysctls].reverse()) if (e[1] !== 'overcommit_ratio' && e[1] !== 'overcommit_kbytes') write(e[1]!, e[2] ?? '');
   if (ratio) write('overcommit_ratio', ratio[2] ?? '50');
   if (kbytes && kbytes[2] !== '0') write('overcommit_kbytes', kbytes[2]!);
+  // sysfs files (the hugetlb pools of each size), newest change first.
+  for (const e of entries.filter((x) => x[0] === 'sysfs').reverse()) {
+    const path = `/sys/kernel/mm/${e[1]}`;
+    try {
+      writeFileSync(path, e[2] ?? '');
+      notes.push(`restored ${path} = ${e[2]}`);
+    } catch (err) {
+      notes.push(`could not restore ${path} = ${e[2]}: ${(err as Error).message}`);
+    }
+  }
   return notes;
 }
 

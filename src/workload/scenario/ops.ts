@@ -77,6 +77,8 @@ export type Op = OpBase &
         noreserve: boolean;
         /** MAP_HUGETLB: anonymous memory from the hugetlb pool. */
         hugetlb: boolean;
+        /** log2 of the huge page size asked for with `hugetlb=SIZE` (MAP_HUGE_2MB: 21, MAP_HUGE_1GB: 30); 0 = the default size. */
+        hugeSizeLog: number;
         offset: number;
         after: string | null;
       }
@@ -90,7 +92,7 @@ export type Op = OpBase &
     | { op: 'peek'; name: string; first: number; count: number }
     | { op: 'fpeek'; path: string; first: number; count: number }
     | { op: 'expect_segv'; name: string; page: number; write: boolean }
-    | { op: 'report' | 'vmas'; label: string; names: string[] }
+    | { op: 'report' | 'vmas' | 'hugetlb_vmas'; label: string; names: string[] }
     | { op: 'status'; label: string }
     | { op: 'pagemap'; name: string; first: number; count: number }
     | { op: 'fork'; child: number }
@@ -105,7 +107,7 @@ export type Op = OpBase &
     | { op: 'join'; name: string }
     | { op: 'oom_score_adj'; value: number }
     | { op: 'oom_score'; label: string }
-    | { op: 'hugepages'; label: string }
+    | { op: 'hugepages'; label: string; /** `size=`: that size's pool from sysfs, in kB; 0 = the default size from /proc/meminfo. */ sizeKb: number }
     | { op: 'cgstat'; label: string; name: string }
     | { op: 'events'; label: string }
     | { op: 'sleep'; ms: number }

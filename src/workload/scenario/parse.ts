@@ -178,7 +178,7 @@ const USAGE: Record<string, string> = {
   truncate: 'truncate PATH PAGES [EXTRA_BYTES]',
   dropcache: 'dropcache PATH',
   unlink: 'unlink PATH',
-  mmap: 'mmap NAME PAGES anon|file:PATH private|shared PROT [populate] [noreserve] [hugetlb] [offset=PAGES] [after=NAME2]',
+  mmap: 'mmap NAME PAGES anon|file:PATH private|shared PROT [populate] [noreserve] [hugetlb[=SIZE]] [offset=PAGES] [after=NAME2]',
   munmap: 'munmap NAME FIRST COUNT',
   mprotect: 'mprotect NAME FIRST COUNT PROT',
   madvise: 'madvise NAME FIRST COUNT ADVICE',
@@ -192,6 +192,7 @@ const USAGE: Record<string, string> = {
   expect_segv: 'expect_segv NAME PAGE read|write',
   report: 'report LABEL [NAME...]',
   vmas: 'vmas LABEL [NAME...]',
+  hugetlb_vmas: 'hugetlb_vmas LABEL [NAME...]',
   status: 'status LABEL',
   pagemap: 'pagemap NAME FIRST COUNT',
   fork: 'fork NAME',
@@ -206,7 +207,7 @@ const USAGE: Record<string, string> = {
   join: 'join NAME',
   oom_score_adj: 'oom_score_adj N',
   oom_score: 'oom_score LABEL',
-  hugepages: 'hugepages LABEL',
+  hugepages: 'hugepages LABEL [size=2M|1G]',
   cgstat: 'cgstat LABEL NAME',
   events: 'events LABEL',
   sleep: 'sleep MS',
@@ -217,6 +218,15 @@ const USAGE: Record<string, string> = {
   lru_gen: 'lru_gen LABEL',
   sysfs: 'sysfs KEY=VALUE...',
 };
+
+/** log2 of a power-of-two size written `2M`, `1G`, `64K` (4K to 2G), or null. */
+function hugeSizeLog2(t: string): number | null {
+  const m = /^(\d+)([KMG])$/.exec(t);
+  if (!m) return null;
+  const bytes = Number(m[1]) * { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as 'K' | 'M' | 'G'];
+  const log = Math.log2(bytes);
+  return Number.isInteger(log) && log >= 12 && log <= 31 ? log : null;
+}
 
 export interface ParseOptions {
   /**
@@ -339,17 +349,25 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         let populate = false;
         let noreserve = false;
         let hugetlb = false;
+        let hugeSizeLog = 0;
         let offset = 0;
         let after: string | null = null;
         for (const o of args.slice(5)) {
           if (o === 'populate') populate = true;
           else if (o === 'noreserve') noreserve = true;
           else if (o === 'hugetlb') hugetlb = true;
+          else if (o.startsWith('hugetlb=')) {
+            // MAP_HUGETLB | MAP_HUGE_<SIZE>: log2 of the size in the flags' bits 26-31.
+            const log = hugeSizeLog2(o.slice(8));
+            if (log === null) fail(`mmap: hugetlb=SIZE must be a power of two from 4K to 2G written with K, M or G (2M, 1G), got '${o.slice(8)}'`);
+            hugetlb = true;
+            hugeSizeLog = log as number;
+          }
           else if (o.startsWith('offset=')) offset = pages(o.slice(7), 'offset');
           else if (o.startsWith('after=')) after = mapping(o.slice(6));
           else fail(`mmap: unknown option '${o}'`);
         }
-        ops.push({ ...base, op, name, pages: np, file, shared: args[3] === 'shared', prot: prot!, populate, noreserve, hugetlb, offset, after });
+        ops.push({ ...base, op, name, pages: np, file, shared: args[3] === 'shared', prot: prot!, populate, noreserve, hugetlb, hugeSizeLog, offset, after });
         names[cur]!.add(name);
         break;
       }
@@ -432,6 +450,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         break;
       case 'report':
       case 'vmas':
+      case 'hugetlb_vmas':
         if (args.length < 1) count(1, Infinity);
         ops.push({ ...base, op, label: args[0]!, names: args.slice(1).map(mapping) });
         break;
@@ -504,9 +523,10 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         if (args.length < 1) count(1, Infinity);
         const settings: Array<[string, string]> = [];
         for (const a of args) {
-          const m = /^([a-z_/]+)=(\S+)$/.exec(a);
+          const m = /^([A-Za-z0-9_/-]+)=(\S+)$/.exec(a);
           if (!m) fail(`sysfs: expected KEY=VALUE, got '${a}'`);
           if (!(SYSFS_FILES as readonly string[]).includes(m![1]!)) fail(`sysfs: unknown file '${m![1]}' (expected ${SYSFS_FILES.join(', ')})`);
+          if (m![1]!.startsWith('hugepages/') && !/^\d+$/.test(m![2]!)) fail(`sysfs: ${m![1]} takes a number of huge pages, got '${m![2]}'`);
           settings.push([m![1]!, m![2]!]);
         }
         ops.push({ ...base, op: 'sysfs', settings });
@@ -543,8 +563,18 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         ops.push({ ...base, op: 'oom_score_adj', value: Number(args[0]) });
         break;
       }
+      case 'hugepages': {
+        count(1, 2);
+        let sizeKb = 0;
+        if (args[1] !== undefined) {
+          const log = args[1].startsWith('size=') ? hugeSizeLog2(args[1].slice(5)) : null;
+          if (log !== 21 && log !== 30) fail(`hugepages: expected size=2M or size=1G, got '${args[1]}'`);
+          sizeKb = 2 ** (log as number) / 1024;
+        }
+        ops.push({ ...base, op, label: args[0]!, sizeKb });
+        break;
+      }
       case 'oom_score':
-      case 'hugepages':
       case 'events':
       case 'zoneinfo':
       case 'lru_gen':

@@ -40,8 +40,11 @@ export type OpRecord =
   | { kind: 'none' }
   /** The running process was killed by the OOM killer during this line. */
   | { kind: 'killed' }
-  /** hugepages: the hugetlb pool (HugePages_*) and the running process's HugetlbPages. */
-  | { kind: 'hugepages'; total: number; free: number; rsvd: number; surp: number; hugetlbKb: number }
+  /**
+   * hugepages: the hugetlb pool (HugePages_*, or with size= that size's
+   * sysfs counts and meminfo's Hugetlb) and the running process's HugetlbPages.
+   */
+  | { kind: 'hugepages'; total: number; free: number; rsvd: number; surp: number; hugetlbKb: number; meminfoHugetlbKb?: number }
   /** oom_score. */
   | { kind: 'oom_score'; score: number; adj: number }
   /** cgstat: a memory cgroup's counters, in kB (limit -1 = unlimited). */

@@ -10,7 +10,7 @@ import { ENODEV, errnoName } from '../../kernel/errno.js';
 import { memcgAttach, memcgCreate, memcgFlushStats } from '../../kernel/memcontrol.js';
 import { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, oomScore } from '../../kernel/oom_kill.js';
 import { swapon } from '../../kernel/swapfile.js';
-import { hugetlbUsagePages } from '../../kernel/hugetlb.js';
+import { MAP_HUGE_SHIFT, hugetlbUsagePages } from '../../kernel/hugetlb.js';
 import { sleepMs, sysctlWrite, sysSwapoff } from '../../kernel/sysctl.js';
 import { execve } from '../../kernel/exec.js';
 import { closeFile, createFile, createFileDirect, fadviseDontneed, openFile, preadByte, truncateFile, unlinkFile } from '../../kernel/file_io.js';
@@ -165,7 +165,7 @@ export class SimRun {
     let now: number[];
     if (kind === 'tlbstat') {
       const s = r.tlbManagement;
-      names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', 'walks_2m', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
+      names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', 'walks_2m', 'walks_1g', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
       now = [
         r.tlb.dAccesses + r.tlb.iAccesses,
         r.tlb.dL1Misses + r.tlb.iL1Misses,
@@ -173,6 +173,7 @@ export class SimRun {
         r.walks.walks4k + r.walks.walks2m + r.walks.walks1g,
         r.walks.walks4k,
         r.walks.walks2m,
+        r.walks.walks1g,
         r.walks.walkReads,
         r.cost.walkCycles,
         s.invlpg!,
@@ -313,7 +314,8 @@ export class SimRun {
           (file ? 0 : MAP_ANONYMOUS) |
           (op.populate ? MAP_POPULATE : 0) |
           (op.noreserve ? MAP_NORESERVE : 0) |
-          (op.hugetlb ? MAP_HUGETLB : 0);
+          (op.hugetlb ? MAP_HUGETLB : 0) |
+          (op.hugeSizeLog << MAP_HUGE_SHIFT);
         const r = doMmap(k, task, { addr, len: op.pages * 4096, prot: protBits(op.prot), flags, file, offset: op.offset * 4096 });
         // The runner closes its fd: the last reference unless a VMA took one.
         if (r < 0 && file) closeFile(k, file);
@@ -388,7 +390,8 @@ export class SimRun {
         return { kind: 'values', values };
       }
       case 'report':
-      case 'vmas': {
+      case 'vmas':
+      case 'hugetlb_vmas': {
         // As the real runner: names whose mmap failed select nothing (the
         // formatter chooses VMAs by name). Only the VMAs the formatter will
         // select are gathered and kept: a long scenario holds every record
@@ -468,8 +471,16 @@ export class SimRun {
       case 'oom_score':
         return { kind: 'oom_score', score: oomScore(k, task), adj: task.oomScoreAdj };
       case 'hugepages': {
-        const h = k.hstate;
-        return { kind: 'hugepages', total: h.nrHugePages, free: h.freeHugePages, rsvd: h.resvHugePages, surp: h.surplusHugePages, hugetlbKb: hugetlbUsagePages(task.mm!) * 4 };
+        const hugetlbKb = hugetlbUsagePages(task.mm!) * 4;
+        if (op.sizeKb === 0) {
+          const h = k.hstate;
+          return { kind: 'hugepages', total: h.nrHugePages, free: h.freeHugePages, rsvd: h.resvHugePages, surp: h.surplusHugePages, hugetlbKb };
+        }
+        // /sys/kernel/mm/hugepages/hugepages-<size>kB, and /proc/meminfo's Hugetlb line.
+        const h = k.hstates.find((x) => x.sizeBytes === op.sizeKb * 1024);
+        if (!h) return { kind: 'error', message: `hugepages: this machine has no ${op.sizeKb} kB huge pages` };
+        const meminfoHugetlbKb = k.hstates.reduce((kb, x) => kb + (x.nrHugePages * x.sizeBytes) / 1024, 0);
+        return { kind: 'hugepages', total: h.nrHugePages, free: h.freeHugePages, rsvd: h.resvHugePages, surp: h.surplusHugePages, hugetlbKb, meminfoHugetlbKb };
       }
       case 'cgstat': {
         const m = k.memcgs.find((c) => c.name === op.name)!;

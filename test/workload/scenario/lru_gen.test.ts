@@ -74,7 +74,7 @@ describe('workload/scenario: lru_gen', () => {
     const p = parseScenario('# MGLRU\nmachine lru_gen=y\necho hi\n');
     assert.throws(() => checkKernelRunnable(p), (e: KernelRunnerError) => e.message === 'line 2: lru_gen is simulator only; this host\'s kernel has no CONFIG_LRU_GEN');
     assert.throws(() => compileProtocol(parseScenario('lru_gen x\n')), /line 1: lru_gen is a simulator-only operation/);
-    assert.throws(() => compileProtocol(parseScenario('sysfs lru_gen/enabled=y\n')), /line 1: sysfs is a simulator-only operation/);
+    assert.throws(() => compileProtocol(parseScenario('sysfs lru_gen/enabled=y\n')), /line 1: sysfs lru_gen\/enabled is simulator-only: the real-kernel runner writes only the hugepages files/);
   });
 
   it('makes mmsim kernel stop with one line, and mmsim proc print /sys/kernel/debug/lru_gen', () => {
