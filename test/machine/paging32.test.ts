@@ -85,3 +85,24 @@ describe('machine: page walks in each paging mode', () => {
     assert.deepEqual(walkAddresses(va), [pmd * 4096 + ((va >>> 21) & 511) * 8, pte * 4096 + ((va >>> 12) & 511) * 8]);
   });
 });
+
+describe('machine: the page-walk caches in 32-bit paging', () => {
+  it('a 4 KiB walk after another 4 KiB walk in the same GiB still reads the PDE (32-bit paging caches PDEs only)', () => {
+    const { sys, base, tableAt } = setup('i386');
+    const mmu = sys.cores[0]!;
+    mmu.flushAll();
+    assert.ok(sys.access(0, base, 8, OP_LOAD) >= 0);
+    // Another 4 MiB region: no PDE cache entry for it, so both its entries are read.
+    const va = base + 4 * MIB + 4096;
+    const seen: number[] = [];
+    const caches = mmu.caches;
+    const orig = caches.walk.bind(caches);
+    caches.walk = (pa: number, w: boolean): number => {
+      seen.push(pa);
+      return orig(pa, w);
+    };
+    assert.ok(sys.access(0, va, 8, OP_LOAD) >= 0);
+    caches.walk = orig;
+    assert.deepEqual(seen, [tableAt(va, 0).frame * 4096 + (va >>> 22) * 4, tableAt(va, 3).frame * 4096 + ((va >>> 12) & 1023) * 4]);
+  });
+});
