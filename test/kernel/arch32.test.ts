@@ -456,3 +456,24 @@ describe('kernel/arch32: 4 MiB hugetlb pages on i386 (HPAGE_SHIFT = PMD_SHIFT = 
     assert.deepEqual(m.checkInvariants(), []);
   });
 });
+
+describe('kernel/arch32: no transparent huge pages', () => {
+  it('maps a 2 MiB page-cache folio with PTEs, never with a PMD (do_set_pmd without CONFIG_TRANSPARENT_HUGEPAGE)', () => {
+    for (const arch of ['i386', 'i386-pae'] as const) {
+      const m = new Machine({ arch, memtotal: '512M' });
+      // Written 2 MiB at a time: ext4 caches it in 2 MiB folios.
+      m.file('/data/f', 1024, { chunk: 512 });
+      const p = m.spawn('app', { image: null });
+      const a = p.mmap({ pages: 1024, prot: 'r', flags: ['shared'], file: '/data/f' });
+      assert.equal(a % (4 * MIB), 0);
+      p.read(a);
+      p.read(a + 2 * MIB);
+      assert.match(p.smaps(), /FilePmdMapped: {9}0 kB/, arch);
+      // Each fault maps its whole 2 MiB folio with PTEs (finish_fault maps a
+      // large folio that lies within the VMA and one page table): 2 × 2048 kB.
+      assert.match(p.smaps(), /Rss: {16}4096 kB/, arch);
+      assert.equal(p.faults.minflt, 2);
+      assert.deepEqual(m.checkInvariants(), [], arch);
+    }
+  });
+});
