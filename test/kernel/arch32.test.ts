@@ -457,6 +457,30 @@ describe('kernel/arch32: 4 MiB hugetlb pages on i386 (HPAGE_SHIFT = PMD_SHIFT = 
   });
 });
 
+describe('kernel/arch32: examples/16-high-memory.scn, 4 MiB hugetlb pages', () => {
+  it('takes the pool from HighMem, faults each 4 MiB page once, and walks once per page', () => {
+    const src = readFileSync(join(import.meta.dirname, '..', '..', 'examples', '16-high-memory.scn'), 'utf8');
+    const prog = parseScenario(src);
+    const out = formatRun(prog, new SimRun(prog).run());
+    assert.equal(out.error, null);
+    const zoneFree = (label: string, zone: string): number => Number(new RegExp(`^${label} zone=${zone} .*free_kb=(\\d+)`, 'm').exec(out.lines.join('\n'))![1]);
+    // The pool of 2 × 4 MiB comes out of HighMem; Normal does not move.
+    assert.equal(zoneFree('cow', 'HighMem') - zoneFree('pool', 'HighMem'), 8192);
+    assert.equal(zoneFree('cow', 'Normal'), zoneFree('pool', 'Normal'));
+    // 6 MiB round up to two 4 MiB pages, reserved at mmap, then faulted.
+    assert.ok(out.lines.includes('reserved proc=main total=2 free=2 rsvd=2 surp=0 hugetlb_kb=0'));
+    assert.ok(out.lines.includes('faulted proc=main total=2 free=0 rsvd=0 surp=0 hugetlb_kb=8192'));
+    const stat = (label: string): string => out.lines.find((l) => l.startsWith(label + ' cpu=0 '))!;
+    // 2048 stores, one per 4 KiB page. At pages 0 and 1024: an L1 miss and a
+    // walk that reads the PDE and faults, then the retry's L1 miss and walk
+    // (one PDE read, a 4M entry): 2048 + 2 lookups, 4 misses, 2 walks, 4
+    // reads. Every other store hits the 4M entry of its page.
+    assert.match(stat('huge-write'), / translations=2050 l1_misses=4 stlb_hits=0 walks=2 walks_4k=0 walks_4m=2 walks_1g=0 walk_reads=4 /);
+    // Reading it all again: the two 4M entries (in different L1 sets) still hold.
+    assert.match(stat('huge-read'), / translations=2048 l1_misses=0 stlb_hits=0 walks=0 /);
+  });
+});
+
 describe('kernel/arch32: no transparent huge pages', () => {
   it('maps a 2 MiB page-cache folio with PTEs, never with a PMD (do_set_pmd without CONFIG_TRANSPARENT_HUGEPAGE)', () => {
     for (const arch of ['i386', 'i386-pae'] as const) {
