@@ -48,6 +48,11 @@ const KEY_VPN_SCALE = tlbBits.KEY_VPN_SCALE;
 
 /** Counter indices into Mmu.counts. */
 export const MMU_WALKS_4K = 0;
+/**
+ * Walks that ended at a PDE with PS: 2 MiB pages, or 4 MiB ones in 32-bit
+ * paging (a machine has one or the other, never both; reports name the
+ * count walks_4m on i386). One slot keeps the counters' layout fixed.
+ */
 export const MMU_WALKS_2M = 1;
 export const MMU_WALKS_1G = 2;
 /** Page-table entries read by walks (each one a line access through the caches). */
@@ -64,9 +69,7 @@ export const MMU_FAULTS_NOT_PRESENT = 7;
 export const MMU_FAULTS_PROTECTION = 8;
 /** Accesses that straddle two pages (translated as two accesses). */
 export const MMU_SPLITS = 9;
-/** Walks that ended at a 4 MiB page (a PDE with PS in 32-bit paging). */
-export const MMU_WALKS_4M = 10;
-const N_COUNTS = 11;
+const N_COUNTS = 10;
 
 /**
  * Per operation (OP_FETCH, OP_LOAD, OP_STORE): the TLB_* bits tested on a
@@ -503,7 +506,7 @@ export class Mmu {
    * 512 frames further: kernel/hugetlb.ts), already read as the one 4-byte
    * PDE at depth 0. A/D go into the PDE (one locked write, SDM 4.8), so into
    * both halves; the TLB gets one entry of page shift 22 for the first half's
-   * frame. `e` is the half the address falls in, `f` its flags; `allow` and
+   * frame, counted with the PDE-leaf walks (MMU_WALKS_2M). `e` is the half the address falls in, `f` its flags; `allow` and
    * `nx` the walk's permissions, already checked. Example: va 0x10a01234 in a page at frame 0x40000:
    * PDE 0x10a01234 >>> 22 = 66, pa = 0x40000 * 4096 + 0x201234.
    */
@@ -519,7 +522,7 @@ export class Mmu {
       pool.flags[first] |= set;
       pool.flags[first + 1] |= set;
     }
-    this.counts[MMU_WALKS_4M]++;
+    this.counts[MMU_WALKS_2M]++;
     const en = this.entry;
     en.pageShift = 22;
     en.pfn = pool.val[first]!;
@@ -557,12 +560,11 @@ export class Mmu {
   }
 
   /** Counters by name. */
-  stats(): { walks4k: number; walks2m: number; walks4m: number; walks1g: number; walkReads: number; aSets: number; dSets: number; dirtyAssists: number; faultsNotPresent: number; faultsProtection: number; splits: number } {
+  stats(): { walks4k: number; walks2m: number; walks1g: number; walkReads: number; aSets: number; dSets: number; dirtyAssists: number; faultsNotPresent: number; faultsProtection: number; splits: number } {
     const c = this.counts;
     return {
       walks4k: c[MMU_WALKS_4K]!,
       walks2m: c[MMU_WALKS_2M]!,
-      walks4m: c[MMU_WALKS_4M]!,
       walks1g: c[MMU_WALKS_1G]!,
       walkReads: c[MMU_WALK_READS]!,
       aSets: c[MMU_A_SETS]!,

@@ -165,16 +165,16 @@ export class SimRun {
     let now: number[];
     if (kind === 'tlbstat') {
       const s = r.tlbManagement;
-      // In 32-bit paging (i386) the large page is 4 MiB, never 2 MiB: walks_4m takes walks_2m's place.
+      // In 32-bit paging (i386) the PDE-leaf walks (walks2m) are of 4 MiB pages, never 2 MiB: named walks_4m there.
       const pse4m = this.kernel.arch.arch === 'i386';
       names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', pse4m ? 'walks_4m' : 'walks_2m', 'walks_1g', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
       now = [
         r.tlb.dAccesses + r.tlb.iAccesses,
         r.tlb.dL1Misses + r.tlb.iL1Misses,
         r.tlb.stlbHits,
-        r.walks.walks4k + r.walks.walks2m + r.walks.walks4m + r.walks.walks1g,
+        r.walks.walks4k + r.walks.walks2m + r.walks.walks1g,
         r.walks.walks4k,
-        pse4m ? r.walks.walks4m : r.walks.walks2m,
+        r.walks.walks2m,
         r.walks.walks1g,
         r.walks.walkReads,
         r.cost.walkCycles,
