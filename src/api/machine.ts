@@ -155,7 +155,7 @@ export class SignalError extends Error {
 }
 
 export type ProtString = 'none' | 'r' | 'w' | 'x' | 'rw' | 'rx' | 'wx' | 'rwx';
-export type MapFlag = 'private' | 'shared' | 'anonymous' | 'fixed' | 'fixed_noreplace' | 'populate' | 'noreserve' | 'locked' | 'hugetlb' | 'huge_2mb' | 'huge_1gb';
+export type MapFlag = 'private' | 'shared' | 'anonymous' | 'fixed' | 'fixed_noreplace' | 'populate' | 'noreserve' | 'locked' | 'hugetlb' | 'huge_2mb' | 'huge_4mb' | 'huge_1gb';
 
 export interface MmapOptions {
   /** Length in pages (or give `length` in bytes). */
@@ -186,8 +186,9 @@ const FLAG_BITS: Record<MapFlag, number> = {
   noreserve: MAP_NORESERVE,
   locked: MAP_LOCKED,
   hugetlb: MAP_HUGETLB,
-  // MAP_HUGE_2MB, MAP_HUGE_1GB: log2 of the size << MAP_HUGE_SHIFT (26), with 'hugetlb'.
+  // MAP_HUGE_2MB, MAP_HUGE_4MB (i386), MAP_HUGE_1GB: log2 of the size << MAP_HUGE_SHIFT (26), with 'hugetlb'.
   huge_2mb: 21 << 26,
+  huge_4mb: 22 << 26,
   huge_1gb: 30 << 26,
 };
 

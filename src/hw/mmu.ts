@@ -3,7 +3,8 @@
 // through its page-walk caches, with each entry read going through the data
 // caches at the entry's physical address (the table's frame). It sets the
 // Accessed and Dirty bits as the hardware does, fills the TLB with the page
-// size of the leaf (4 KiB, 2 MiB PMD, 1 GiB PUD) and reports page faults to
+// size of the leaf (4 KiB, 2 MiB PMD, 1 GiB PUD; 4 MiB PDE in 32-bit paging)
+// and reports page faults to
 // its caller, which runs the kernel's handler and retries (this file knows
 // nothing of the kernel). Intel SDM vol. 3A, 4.7 (faults), 4.8 (A/D bits),
 // 4.10 (TLBs and paging-structure caches). Cf. v86's do_page_translation.
@@ -43,9 +44,15 @@ const TLB_DIRTY = tlbBits.TLB_DIRTY;
 const TLB_NX = tlbBits.TLB_NX;
 const TLB_USER = tlbBits.TLB_USER;
 const TLB_WRITE = tlbBits.TLB_WRITE;
+const KEY_VPN_SCALE = tlbBits.KEY_VPN_SCALE;
 
 /** Counter indices into Mmu.counts. */
 export const MMU_WALKS_4K = 0;
+/**
+ * Walks that ended at a PDE with PS: 2 MiB pages, or 4 MiB ones in 32-bit
+ * paging (a machine has one or the other, never both; reports name the
+ * count walks_4m on i386). One slot keeps the counters' layout fixed.
+ */
 export const MMU_WALKS_2M = 1;
 export const MMU_WALKS_1G = 2;
 /** Page-table entries read by walks (each one a line access through the caches). */
@@ -95,7 +102,7 @@ const WAY_HINTS_MASK = 4095;
  * of 2^shift bytes, `va >>> shift` is bits shift..31 of va (>>> reduces a
  * double modulo 2^32 exactly), so `(va >>> shift) & setMask` is the set when
  * shift + log2(sets) <= 32; and (va - (va & pageMask)) * keyScale is
- * vpn * 32768, the key's page part, exactly (a power-of-two scaling). E.g.
+ * vpn * 65536 (KEY_VPN_SCALE), the key's page part, exactly (a power-of-two scaling). E.g.
  * va 0x7f00_0060_1008, 4 KiB pages, 16 sets: va >>> 12 = 0x00601 (low 20
  * bits of the vpn 0x7f000601), & 15 = 1. The cache set likewise from pa.
  * `fast` is 0 for a geometry where these do not hold; access() then takes
@@ -165,7 +172,7 @@ class HitPath {
     // fields as such; 2 ** n would make a heap number.
     this.tShift = pageShift | 0;
     this.tPageMask = pageShift <= 30 ? (1 << pageShift) - 1 : 0;
-    this.tKeyScale = 32768 * t.inv;
+    this.tKeyScale = KEY_VPN_SCALE * t.inv;
     this.tCodeKey = t.codeKey;
     this.cPolicy = c.policy;
     this.cTags = c.tags;
@@ -425,7 +432,7 @@ export class Mmu {
    * for a store) with one locked write, and fills the TLB. Returns the
    * physical address, or -1 after a fault (nothing is cached for it).
    *
-   *   depth 0 PGD --> 1 PUD (leaf if PS: 1 GiB) --> 2 PMD (leaf if PS: 2 MiB) --> 3 PTE
+   *   depth 0 PGD --> 1 PUD (leaf if PS: 1 GiB) --> 2 PMD (leaf if PS: 2 MiB; 4 MiB on i386) --> 3 PTE
    */
   private walk(va: number, op: number): number {
     const pool = this.pool;
@@ -454,12 +461,16 @@ export class Mmu {
       nx |= f & PTE_NX;
       if (depth === 3 || (depth > 0 && (f & PTE_PSE) !== 0)) break;
       // An entry pointing to the next table: cache it (PML4E, PDPTE or PDE).
+      // 32-bit paging has a PDE cache only (SDM 4.10.3.1): its pool PGD and
+      // PUD entries are not real entries, and a walk must read the PDE.
       const next = vals[e]!;
-      const t = this.tableEntry;
-      t.pageShift = INDEX_SHIFT[depth]!;
-      t.pfn = next;
-      t.flags = 0;
-      this.pwc.fill(va, pcid, t);
+      if (this.paging !== PAGING_I386 || depth === 2) {
+        const t = this.tableEntry;
+        t.pageShift = INDEX_SHIFT[depth]!;
+        t.pfn = next;
+        t.flags = 0;
+        this.pwc.fill(va, pcid, t);
+      }
       table = next;
       depth++;
     }
@@ -467,6 +478,7 @@ export class Mmu {
     if ((allow & PTE_USER) === 0 || (isWrite && (allow & PTE_RW) === 0) || (op === OP_FETCH && nx !== 0)) {
       return this.fault(va, op, true);
     }
+    if (depth === 2 && this.paging === PAGING_I386) return this.leaf4m(va, op, e, f, allow, nx);
     const set = PTE_ACCESSED | (isWrite ? PTE_DIRTY : 0);
     if ((f & set) !== set) {
       // One locked read-modify-write of the leaf entry.
@@ -485,6 +497,38 @@ export class Mmu {
     en.flags = TLB_USER | ((allow & PTE_RW) !== 0 ? TLB_WRITE : 0) | (nx !== 0 ? TLB_NX : 0) | ((f & PTE_DIRTY) !== 0 ? TLB_DIRTY : 0);
     this.tlb.fill(va, pcid, en, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
     return en.pfn * 4096 + (va & LEAF_OFFSET_MASK[depth]!);
+  }
+
+  /**
+   * The end of a 32-bit paging walk at a PDE with PS (CR4.PSE): a 4 MiB page
+   * (SDM vol. 3A 4.3, table 4-4). The kernel's pool holds that one PDE as
+   * two PS entries of its PMD table (slots 2i and 2i+1, the second pointing
+   * 512 frames further: kernel/hugetlb.ts), already read as the one 4-byte
+   * PDE at depth 0. A/D go into the PDE (one locked write, SDM 4.8), so into
+   * both halves; the TLB gets one entry of page shift 22 for the first half's
+   * frame, counted with the PDE-leaf walks (MMU_WALKS_2M). `e` is the half the address falls in, `f` its flags; `allow` and
+   * `nx` the walk's permissions, already checked. Example: va 0x10a01234 in a page at frame 0x40000:
+   * PDE 0x10a01234 >>> 22 = 66, pa = 0x40000 * 4096 + 0x201234.
+   */
+  private leaf4m(va: number, op: number, e: number, f: number, allow: number, nx: number): number {
+    const pool = this.pool!;
+    const first = e - (e & 1);
+    const set = PTE_ACCESSED | (op === OP_STORE ? PTE_DIRTY : 0);
+    if ((f & set) !== set) {
+      this.walkRead32(pool.tablePfn[this.root]!, va, 0, true);
+      if ((f & PTE_ACCESSED) === 0) this.counts[MMU_A_SETS]++;
+      if (op === OP_STORE && (f & PTE_DIRTY) === 0) this.counts[MMU_D_SETS]++;
+      f |= set;
+      pool.flags[first] |= set;
+      pool.flags[first + 1] |= set;
+    }
+    this.counts[MMU_WALKS_2M]++;
+    const en = this.entry;
+    en.pageShift = 22;
+    en.pfn = pool.val[first]!;
+    en.flags = TLB_USER | ((allow & PTE_RW) !== 0 ? TLB_WRITE : 0) | (nx !== 0 ? TLB_NX : 0) | ((f & PTE_DIRTY) !== 0 ? TLB_DIRTY : 0);
+    this.tlb.fill(va, this.pcid, en, op === OP_FETCH ? FILL_INSTR : FILL_DATA);
+    return en.pfn * 4096 + (va & 0x3fffff);
   }
 
   /** A 32-bit or PAE walk's access to the entry of `va` at `depth` in table frame `pfn`, if the hardware reads that level. */

@@ -9,10 +9,10 @@
 // Layout (v86 style): struct-of-arrays over slots, slot = set * ways + way.
 // Each slot's tag is ONE double so a hit is one compare:
 //
-//   key = ((vpn * 4 + sizeCode) * 8192) + (global ? 4096 : asid)
-//          36-bit vpn, 2-bit size code, 13-bit ASID field  -> < 2^51, exact
+//   key = ((vpn * 8 + sizeCode) * 8192) + (global ? 4096 : asid)
+//          36-bit vpn, 3-bit size code, 13-bit ASID field  -> < 2^52, exact
 //
-// e.g. vpn 0x7fff0, 4 KiB (code 0), ASID 3: key = 0x7fff0 * 4 * 8192 + 3.
+// e.g. vpn 0x7fff0, 4 KiB (code 0), ASID 3: key = 0x7fff0 * 8 * 8192 + 3.
 // -1 marks an invalid slot. Filled slots are recorded so that flushes cost
 // what was filled, not the size of the array (v86 valid_tlb_entries).
 import { makePolicy, type ReplacementName, type ReplacementPolicy } from './policies/replacement.js';
@@ -22,6 +22,10 @@ export const MAX_ASID = 4095;
 /** Value of the key's ASID field that marks a global entry (matches every ASID). */
 const ASID_GLOBAL = 4096;
 const ASID_SPAN = 8192;
+/** Size codes per vpn in the key (3 bits). */
+const CODES = 8;
+/** vpn * KEY_VPN_SCALE is a key's page part: CODES * ASID_SPAN. */
+export const KEY_VPN_SCALE = CODES * ASID_SPAN;
 
 /** Entry permission and state bits (TlbEntry.flags), tested with one mask. */
 export const TLB_WRITE = 1;
@@ -30,8 +34,12 @@ export const TLB_NX = 4;
 export const TLB_DIRTY = 8;
 export const TLB_GLOBAL = 16;
 
-/** Page shifts this model knows, by size code: 4 KiB, 2 MiB, 1 GiB, 512 GiB (PML4E reach, used by the PWC). */
-const SHIFT_BY_CODE = [12, 21, 30, 39] as const;
+/**
+ * Page shifts this model knows, by size code: 4 KiB, 2 MiB, 1 GiB, 512 GiB
+ * (PML4E reach, used by the PWC), and 4 MiB (a PDE with PS in 32-bit paging,
+ * SDM vol. 3A 4.3).
+ */
+const SHIFT_BY_CODE = [12, 21, 30, 39, 22] as const;
 
 /** Counter indices into TlbArray.counts. */
 export const TLB_HITS = 0;
@@ -57,7 +65,7 @@ export interface TlbArrayOptions {
 
 /** What a fill installs. Callers keep one and mutate it, so fills allocate nothing. */
 export interface TlbEntry {
-  /** log2 of the page size (12, 21, 30; 39 for a PML4E cache). */
+  /** log2 of the page size (12, 21, 22, 30; 39 for a PML4E cache). */
   pageShift: number;
   /** 4 KiB frame number of the first byte of the mapping (pa / 4096); aligned to the page size. */
   pfn: number;
@@ -68,7 +76,7 @@ export interface TlbEntry {
 /**
  * The arrays behind an array's hit path, for the MMU, which inlines that
  * path (mmu.ts): with vpn = floor(va * inv) and set = vpn & setMask, a hit
- * is key[m] === vpn * 32768 + codeKey + (asid or 4096) for a slot m of the
+ * is key[m] === vpn * KEY_VPN_SCALE + codeKey + (asid or 4096) for a slot m of the
  * set (slots set * ways ... set * ways + ways - 1), the set's mru way first.
  * A hit counts counts[TLB_HITS]; a hit off the mru way also sets mru[set]
  * and calls policy.touch(set, way). A miss in the first page size's set
@@ -199,7 +207,7 @@ export class TlbArray {
     const vpn = Math.floor(va * this.inv0);
     // `& setMask` takes the low bits of the double exactly (ToInt32 is modulo 2^32).
     const set = vpn & this.setMask;
-    const k = vpn * 32768 + this.codeKey0; // (vpn * 4 + code) * 8192
+    const k = vpn * KEY_VPN_SCALE + this.codeKey0; // (vpn * 8 + code) * 8192
     const base = set * this.ways;
     const m = base + this.mru[set];
     const t = this.key[m];
@@ -228,7 +236,7 @@ export class TlbArray {
   find(va: number, asid: number): number {
     for (let i = 0; i < this.sizes.length; i++) {
       const vpn = Math.floor(va * this.invs[i]);
-      const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
+      const k = (vpn * CODES + this.codes[i]) * ASID_SPAN;
       const base = (vpn & this.setMask) * this.ways;
       for (let w = 0; w < this.ways; w++) {
         const t = this.key[base + w];
@@ -281,7 +289,7 @@ export class TlbArray {
     for (let i = 1; i < this.sizes.length; i++) {
       const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
-      const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
+      const k = (vpn * CODES + this.codes[i]) * ASID_SPAN;
       const base = set * ways;
       for (let w = 0; w < ways; w++) {
         const t = this.key[base + w];
@@ -309,7 +317,7 @@ export class TlbArray {
     const size = this.sizes[i];
     const vpn = Math.floor(va * this.invs[i]);
     const set = vpn & this.setMask;
-    const kBase = (vpn * 4 + this.codes[i]) * ASID_SPAN;
+    const kBase = (vpn * CODES + this.codes[i]) * ASID_SPAN;
     const k = kBase + ((e.flags & TLB_GLOBAL) !== 0 ? ASID_GLOBAL : asid);
     const base = set * this.ways;
     let way = -1;
@@ -354,7 +362,7 @@ export class TlbArray {
     for (let i = 0; i < this.sizes.length; i++) {
       const vpn = Math.floor(va * this.invs[i]);
       const set = vpn & this.setMask;
-      const k = (vpn * 4 + this.codes[i]) * ASID_SPAN;
+      const k = (vpn * CODES + this.codes[i]) * ASID_SPAN;
       const base = set * this.ways;
       for (let w = 0; w < this.ways; w++) {
         const t = this.key[base + w];
@@ -428,10 +436,10 @@ export class TlbArray {
       if (t < 0) continue;
       const asidField = t % ASID_SPAN;
       const rest = (t - asidField) / ASID_SPAN;
-      const code = rest % 4;
+      const code = rest % CODES;
       out.push({
         slot,
-        vpn: (rest - code) / 4,
+        vpn: (rest - code) / CODES,
         pageShift: SHIFT_BY_CODE[code],
         asid: asidField === ASID_GLOBAL ? -1 : asidField,
         global: asidField === ASID_GLOBAL,

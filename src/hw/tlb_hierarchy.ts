@@ -8,8 +8,8 @@
 import { TlbArray, TLB_HITS, TLB_MISSES, type TlbEntry } from './tlb.js';
 import type { ReplacementName } from './policies/replacement.js';
 
-export type PageSizeName = '4k' | '2m' | '1g';
-export const PAGE_SHIFT_OF: Record<PageSizeName, number> = { '4k': 12, '2m': 21, '1g': 30 };
+export type PageSizeName = '4k' | '2m' | '4m' | '1g';
+export const PAGE_SHIFT_OF: Record<PageSizeName, number> = { '4k': 12, '2m': 21, '4m': 22, '1g': 30 };
 
 /** One array of a TLB level. */
 export interface TlbArrayConfig {
@@ -48,6 +48,19 @@ export const SKYLAKE_TLB: TlbHierarchyConfig = {
   policy: 'lru',
   seed: 1,
 };
+
+/**
+ * The same TLBs on a CPU in 32-bit paging (CR4.PSE, no PAE), whose large
+ * page is 4 MiB: the "2M/4M" arrays hold 4 MiB entries instead (Intel
+ * optimization manual, TLB tables; SDM vol. 3A 4.10.2). Everything else is
+ * unchanged. Example: Skylake's L1 dTLB then has 32 x 4-way 4M entries, its
+ * STLB 1536 x 12-way 4K+4M.
+ */
+export function tlbConfigFor32BitPaging(config: TlbHierarchyConfig): TlbHierarchyConfig {
+  const level = (arrays: TlbArrayConfig[]): TlbArrayConfig[] =>
+    arrays.map((a) => ({ ...a, pageSizes: a.pageSizes.map((p): PageSizeName => (p === '2m' ? '4m' : p)) }));
+  return { ...config, l1d: level(config.l1d), l1i: level(config.l1i), stlb: level(config.stlb) };
+}
 
 /**
  * Counter indices into TlbHierarchy.counts (accesses are the first L1 arrays'

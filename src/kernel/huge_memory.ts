@@ -304,6 +304,10 @@ export function copyHugePmd(k: Kernel, dst: Vma, dstPmdE: number, src: Vma, srcP
  * the VMA range and file offset line up. Returns false to fall back to PTEs.
  */
 export function doSetPmd(k: Kernel, vma: Vma, pmdE: number, head: number, address: number, write: boolean): boolean {
+  // mmsim's 32-bit kernels have no THP, as without CONFIG_TRANSPARENT_HUGEPAGE,
+  // where do_set_pmd() is a stub (VM_FAULT_FALLBACK): no 2 MiB file PMD,
+  // which 2-level i386 paging could not even express (its PDE maps 4 MiB).
+  if (k.arch.arch !== 'x86_64') return false;
   if (thpDisabledForVma(vma)) return false;
   if (!thpSuitable(vma, address)) return false;
   if (k.pages.nrPages(head) !== HPAGE_PMD_NR) return false;

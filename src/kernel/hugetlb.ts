@@ -1,6 +1,9 @@
 // hugetlbfs: the static pools of huge pages, one per size (struct hstate):
-// 2 MiB (the default) and, on x86-64 with gbpages, 1 GiB. Linux: mm/hugetlb.c,
-// fs/hugetlbfs/inode.c, Documentation/admin-guide/mm/hugetlbpage.rst.
+// 2 MiB (the default) and, on x86-64 with gbpages, 1 GiB; on 32-bit x86
+// without PAE only 4 MiB, HPAGE_SHIFT = PMD_SHIFT = 22 with the PMD folded
+// into the PGD (arch/x86/include/asm/pgtable-2level_types.h, page_types.h).
+// Linux: mm/hugetlb.c, fs/hugetlbfs/inode.c,
+// Documentation/admin-guide/mm/hugetlbpage.rst.
 //
 // The pool is filled from the buddy allocator by vm.nr_hugepages and holds
 // its pages whether they are used or not (HugePages_Free); pages may be
@@ -8,7 +11,8 @@
 // for 1 GiB pages).
 // mmap(MAP_HUGETLB) reserves what the mapping may need (HugePages_Rsvd),
 // so that its faults cannot fail later; faults take pages from the pool
-// and map them with one PMD (2 MiB) or one PUD (1 GiB) each. Hugetlb pages
+// and map them with one PMD (2 MiB), one PUD (1 GiB) or one PDE with PS
+// (4 MiB, i386) each. Hugetlb pages
 // are never on an LRU list, never swapped, and counted apart from RSS (smaps
 // Shared_/Private_Hugetlb, status HugetlbPages).
 //
@@ -19,6 +23,14 @@
 // - a private mapping's creator (HPAGE_RESV_OWNER) holds a reservation for
 //   every page of its VMA; the VMA's map records the pages already faulted.
 //   A fork child inherits no reservations; MAP_NORESERVE makes none.
+//
+// The kernel's pool of 512-entry tables (kernel/pgtable.ts) holds an i386
+// 4 MiB PDE as the two PS entries of its PMD table that the PDE covers
+// (slots 2i and 2i+1, the second pointing 512 frames further, same flags):
+// the MMU reads them as one PDE (hw/mmu.ts), and this file always writes
+// both (setHugePte, setHugeFlags, clearHugePte). Code that walks hugetlb
+// mappings does so by huge page, from the first half's entry, so it sees
+// one page; invariants.ts checks that the halves agree.
 import { PMD_SIZE, PUD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW } from '../hw/pte.js';
@@ -41,6 +53,8 @@ export const HPAGE_NR = 1 << HPAGE_ORDER;
 export const HPAGE_SIZE = PMD_SIZE;
 /** The gigantic size of x86-64 with gbpages: one PUD, 262144 base pages. */
 export const HPAGE_PUD_ORDER = 18;
+/** The huge page of 2-level i386 paging: one PDE with PS, 4 MiB, 1024 base pages (= MAX_PAGE_ORDER: a buddy block). */
+export const HPAGE_PSE_ORDER = 10;
 
 /** MAP_HUGE_SHIFT: mmap flags bits 26-31 hold log2 of the huge page size (0: the default). */
 export const MAP_HUGE_SHIFT = 26;
@@ -77,9 +91,15 @@ export class Hstate {
   }
 }
 
-/** The hstates of an architecture, the default first: 2 MiB and 1 GiB on x86-64 (X86_FEATURE_GBPAGES), 2 MiB on PAE. */
+/**
+ * The hstates of an architecture, the default first: 2 MiB and 1 GiB on
+ * x86-64 (X86_FEATURE_GBPAGES), 2 MiB on PAE, 4 MiB on i386 without PAE
+ * (hugetlb_add_hstate(HUGETLB_PAGE_ORDER), HPAGE_SHIFT = 22; x86-32 has no
+ * gigantic size).
+ */
 export function archHstates(arch: string): Hstate[] {
   if (arch === 'x86_64') return [new Hstate(HPAGE_ORDER), new Hstate(HPAGE_PUD_ORDER)];
+  if (arch === 'i386') return [new Hstate(HPAGE_PSE_ORDER)];
   return [new Hstate(HPAGE_ORDER)];
 }
 
@@ -147,8 +167,9 @@ function persistent(h: Hstate): number {
 
 /**
  * huge_pte_alloc(): the flat index of the entry that maps a huge page of `h`
- * at `addr`: the PMD entry (2 MiB) or the PUD entry (1 GiB, no PMD table),
- * allocating the tables above it. -1 when out of memory.
+ * at `addr`: the PMD entry (2 MiB; for 4 MiB the first of the pair that is
+ * the PDE) or the PUD entry (1 GiB, no PMD table), allocating the tables
+ * above it. -1 when out of memory.
  */
 function hugePteAlloc(k: Kernel, mm: Mm, addr: number, h: Hstate): number {
   return h.sizeBytes === PUD_SIZE ? pudEntryAlloc(k, mm, addr) : pmdAlloc(k, mm, addr);
@@ -160,9 +181,12 @@ function hugePteOffset(k: Kernel, mm: Mm, addr: number, h: Hstate): number {
 }
 
 /**
- * alloc_fresh_hugetlb_folio(): a huge page made a hugetlb folio. 2 MiB come
- * from the buddy allocator (htlb_buddy_alloc_*); 1 GiB from
- * alloc_gigantic_folio(), a free aligned range (alloc_contig_pages), not counted there.
+ * alloc_fresh_hugetlb_folio(): a huge page made a hugetlb folio. 2 and 4 MiB
+ * come from the buddy allocator (htlb_buddy_alloc_*); 1 GiB from
+ * alloc_gigantic_folio(), a free aligned range (alloc_contig_pages), not
+ * counted there. The zone: htlb_alloc_mask() is GFP_HIGHUSER(_MOVABLE), so
+ * the highest zone first, HighMem on 32-bit (zone id 2 there, see
+ * page_alloc.ts), falling back to lowmem.
  */
 function allocFresh(k: Kernel, h: Hstate): number {
   let pfn: number;
@@ -437,9 +461,33 @@ function hugePteFlags(vma: Vma, writable: boolean): number {
   return f;
 }
 
-/** set_huge_pte_at() on a PMD or PUD entry (a flat index). */
-function setHugePte(k: Kernel, e: number, flags: number, head: number): void {
-  k.pt.set(Math.floor(e / ENTRIES), e % ENTRIES, flags, head);
+/** Pool entries one huge page of `h` takes: 2 for a 4 MiB PDE (its two PMD halves), else 1. */
+function poolEntries(h: Hstate): number {
+  return h.sizeBytes === 2 * PMD_SIZE ? 2 : 1;
+}
+
+/** set_huge_pte_at() on a PMD, PUD or i386 PDE entry (a flat index; for a PDE, both halves). */
+function setHugePte(k: Kernel, h: Hstate, e: number, flags: number, head: number): void {
+  for (let i = 0; i < poolEntries(h); i++) k.pt.set(Math.floor(e / ENTRIES), (e % ENTRIES) + i, flags, head + i * ENTRIES);
+}
+
+/** Rewrites the flags of a present huge entry (both halves of an i386 PDE). */
+function setHugeFlags(k: Kernel, h: Hstate, e: number, flags: number): void {
+  for (let i = 0; i < poolEntries(h); i++) k.pt.flags[e + i] = flags;
+}
+
+/** huge_ptep_get_and_clear(): empties a huge entry (both halves of an i386 PDE). */
+function clearHugePte(k: Kernel, h: Hstate, e: number): void {
+  for (let i = 0; i < poolEntries(h); i++) k.pt.clearEntry(e + i);
+}
+
+/**
+ * The stride of the TLB flush after changing huge entries. The kernel's
+ * flush_tlb_range() uses huge_page_shift() for a hugetlb VMA; mmsim does so
+ * for 4 MiB pages, while 2 MiB and 1 GiB pages still flush at a 4 KiB stride.
+ */
+function flushStride(h: Hstate): number {
+  return h.order === HPAGE_PSE_ORDER ? 22 : 12;
 }
 
 /** mm->hugetlb_usage, in base pages (status HugetlbPages). */
@@ -511,12 +559,12 @@ export function hugetlbFault(k: Kernel, vma: Vma, address: number, flags: number
     countAdd(mm, h.nrPages);
     // A private mapping maps read-only first; a write fault then reuses the
     // exclusive page at once (hugetlb_wp without a second fault).
-    setHugePte(k, e, hugePteFlags(vma, (vma.flags & VM_SHARED) !== 0 || (write && anon)), head);
+    setHugePte(k, h, e, hugePteFlags(vma, (vma.flags & VM_SHARED) !== 0 || (write && anon)), head);
     if (write && !anon && !(vma.flags & VM_SHARED)) return hugetlbWp(k, h, vma, e, haddr);
     return 0;
   }
   if (write && !(f & PTE_RW)) return hugetlbWp(k, h, vma, e, haddr);
-  pt.flags[e] = f | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
+  setHugeFlags(k, h, e, f | PTE_ACCESSED | (write ? PTE_DIRTY : 0));
   return 0;
 }
 
@@ -527,13 +575,13 @@ function hugetlbWp(k: Kernel, h: Hstate, vma: Vma, e: number, haddr: number): nu
   const f = pt.flags[e]!;
   const old = pt.val[e]!;
   if (vma.flags & VM_MAYSHARE) {
-    pt.flags[e] = f | PTE_RW | PTE_DIRTY | PTE_ACCESSED;
+    setHugeFlags(k, h, e, f | PTE_RW | PTE_DIRTY | PTE_ACCESSED);
     return 0;
   }
   // An anonymous page only this mapping has: reuse it (and own it again).
   if (p.flags[old]! & PG_anon && p.entireMapcount[old] === 1) {
     p.flags[old] |= PG_anon_exclusive;
-    pt.flags[e] = f | PTE_RW | PTE_DIRTY | PTE_ACCESSED;
+    setHugeFlags(k, h, e, f | PTE_RW | PTE_DIRTY | PTE_ACCESSED);
     return 0;
   }
   // The creator copies without using its reservations (cow_from_owner).
@@ -555,8 +603,8 @@ function hugetlbWp(k: Kernel, h: Hstate, vma: Vma, e: number, haddr: number): nu
   p.index[head] = hugeIndex(h, vma, haddr) * h.nrPages;
   p.entireMapcount[head] = 1;
   p.entireMapcount[old]!--;
-  setHugePte(k, e, hugePteFlags(vma, true), head);
-  k.tlb.flushRange(vma.mm, haddr, haddr + h.sizeBytes, false);
+  setHugePte(k, h, e, hugePteFlags(vma, true), head);
+  k.tlb.flushRange(vma.mm, haddr, haddr + h.sizeBytes, false, flushStride(h));
   putHugeFolio(k, old);
   return 0;
 }
@@ -596,7 +644,7 @@ export function unmapHugepageRange(k: Kernel, vma: Vma, start: number, end: numb
     const e = hugePteOffset(k, mm, a, h);
     if (e < 0 || !(pt.flags[e]! & PTE_PRESENT)) continue;
     const head = pt.val[e]!;
-    pt.clearEntry(e);
+    clearHugePte(k, h, e);
     p.entireMapcount[head]!--;
     countAdd(mm, -h.nrPages);
     if (s.owner && !(vma.flags & VM_MAYSHARE) && p.flags[head]! & PG_anon && h.surplusHugePages === 0) {
@@ -605,7 +653,7 @@ export function unmapHugepageRange(k: Kernel, vma: Vma, start: number, end: numb
     }
     putHugeFolio(k, head);
   }
-  k.tlb.flushRange(mm, start, end, false);
+  k.tlb.flushRange(mm, start, end, false, flushStride(h));
 }
 
 /** copy_hugetlb_page_range(): fork copies a private mapping's huge PMDs or PUDs, write-protected in both. */
@@ -627,9 +675,9 @@ export function copyHugetlbPageRange(k: Kernel, dst: Vma, src: Vma): boolean {
     if (p.flags[head]! & PG_anon) p.flags[head] &= ~PG_anon_exclusive;
     if (cow) {
       f &= ~PTE_RW;
-      pt.flags[srcE] = f;
+      setHugeFlags(k, h, srcE, f);
     }
-    setHugePte(k, dstE, f, head);
+    setHugePte(k, h, dstE, f, head);
     countAdd(dst.mm, h.nrPages);
   }
   return true;
@@ -648,9 +696,9 @@ export function hugetlbChangeProtection(k: Kernel, vma: Vma, start: number, end:
     // Write stays only where the page may be written without a fault:
     // shared mappings, and anonymous pages this mapping alone has.
     const keepWrite = f & PTE_RW && vma.flags & VM_WRITE && (vma.flags & VM_SHARED || p.flags[head]! & PG_anon_exclusive);
-    pt.flags[e] = (vma.pageProt | PTE_PSE | (f & (PTE_ACCESSED | PTE_DIRTY)) | (keepWrite ? PTE_RW : 0)) & ~(keepWrite ? 0 : PTE_RW);
+    setHugeFlags(k, h, e, (vma.pageProt | PTE_PSE | (f & (PTE_ACCESSED | PTE_DIRTY)) | (keepWrite ? PTE_RW : 0)) & ~(keepWrite ? 0 : PTE_RW));
   }
-  k.tlb.flushRange(vma.mm, start, end, false);
+  k.tlb.flushRange(vma.mm, start, end, false, flushStride(h));
 }
 
 /** Frees a hugetlbfs file's pages and reservations when its last user goes (remove_inode_hugepages). */

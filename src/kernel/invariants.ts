@@ -14,9 +14,11 @@ import { lruGenInvariants } from './lru_gen_invariants.js';
 /**
  * Calls fn for every non-empty leaf entry of an mm (PTEs, huge PMDs and
  * huge PUDs) and counts its tables; `onTable` (optional) sees each table id.
+ * On i386 a 4 MiB PDE is seen once, at its first half (kernel/hugetlb.ts).
  */
 export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => void, onTable?: (table: number) => void): number {
   const pt = k.pt;
+  const pse4m = k.arch.arch === 'i386';
   let tables = 0;
   const visit = (table: number, level: number): void => {
     tables++;
@@ -26,7 +28,9 @@ export function walkLeaves(k: Kernel, mm: Mm, fn: (e: number, huge: boolean) => 
       const f = pt.flags[e]!;
       if (f === 0 && pt.val[e] === 0) continue;
       if (level === 1) fn(e, false);
-      else if ((level === 2 || level === 3) && f & PTE_PSE) fn(e, true);
+      else if ((level === 2 || level === 3) && f & PTE_PSE) {
+        if (!(pse4m && level === 2 && i & 1 && pt.flags[e - 1]! & PTE_PSE)) fn(e, true);
+      }
       else if (f & PTE_PRESENT) visit(pt.val[e]!, level - 1);
     }
   };
@@ -64,6 +68,9 @@ export function checkInvariants(k: Kernel): string[] {
     };
     walkLeaves(k, mm, (e, huge) => {
       const f = pt.flags[e]!;
+      if (huge && k.arch.arch === 'i386' && (e & 1 || pt.flags[e + 1] !== f || pt.val[e + 1] !== pt.val[e]! + ENTRIES)) {
+        problems.push(`pid ${t.pid}: 4 MiB PDE at pool entry ${e}: halves disagree (${f}/${pt.val[e]}, ${pt.flags[e + 1]}/${pt.val[e + 1]})`);
+      }
       if (f & PTE_SWAP) {
         rss[MM_SWAPENTS]!++;
         swapRefs.set(pt.val[e]!, (swapRefs.get(pt.val[e]!) ?? 0) + 1);

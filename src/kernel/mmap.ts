@@ -115,9 +115,7 @@ export function doMmap(k: Kernel, task: Task, a: MmapArgs): number {
   let hugetlb = a.file !== null && a.file.inode.fs === 'hugetlbfs';
   if (a.flags & MAP_HUGETLB && !hugetlb) {
     if (!(a.flags & MAP_ANONYMOUS) && a.file !== null) return -EINVAL;
-    // mmsim models 2 MiB and 1 GiB huge pages; 2-level i386 paging has 4 MiB ones.
-    if (k.machine.arch === 'i386') return -EINVAL;
-    // MAP_HUGE_2MB, MAP_HUGE_1GB: log2 of the size in bits 26-31; 0 is the default size.
+    // MAP_HUGE_2MB, MAP_HUGE_4MB (i386), MAP_HUGE_1GB: log2 of the size in bits 26-31; 0 is the default size.
     const h = hstateSizelog(k, Math.floor(a.flags / 2 ** MAP_HUGE_SHIFT) & MAP_HUGE_MASK);
     if (!h) return -EINVAL;
     hugetlb = true;

@@ -14,6 +14,8 @@ export const SYSFS_FILES = [
   'lru_gen/min_ttl_ms',
   'hugepages/hugepages-2048kB/nr_hugepages',
   'hugepages/hugepages-2048kB/nr_overcommit_hugepages',
+  'hugepages/hugepages-4096kB/nr_hugepages',
+  'hugepages/hugepages-4096kB/nr_overcommit_hugepages',
   'hugepages/hugepages-1048576kB/nr_hugepages',
   'hugepages/hugepages-1048576kB/nr_overcommit_hugepages',
 ] as const;

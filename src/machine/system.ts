@@ -12,6 +12,7 @@ import { costOf, type CostReport } from '../hw/cost.js';
 import { PAGING_I386, PAGING_PAE, PAGING_X86_64, type Mmu } from '../hw/mmu.js';
 import { PTE_DIRTY, PTE_PRESENT, PTE_PSE, PTE_RW } from '../hw/pte.js';
 import { TLB_DIRTY, TLB_HITS, TLB_MISSES, TLB_WRITE } from '../hw/tlb.js';
+import { tlbConfigFor32BitPaging } from '../hw/tlb_hierarchy.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { ACCESS_OK, ACCESS_OOM, ACCESS_SIGSEGV } from '../kernel/memory.js';
 import type { Task } from '../kernel/task.js';
@@ -67,11 +68,13 @@ export class System {
   constructor(kernel: Kernel, opts: SystemOptions = {}) {
     this.kernel = kernel;
     this.hardware = opts.hardware ?? SKYLAKE_HARDWARE;
-    this.cores = buildCores(kernel.machine.cpus, this.hardware);
     // A 32-bit kernel runs the CPU in 32-bit or PAE paging, where CR4.PCIDE
-    // cannot be set (SDM 4.10.1: PCIDs exist only in IA-32e mode).
+    // cannot be set (SDM 4.10.1: PCIDs exist only in IA-32e mode). In 32-bit
+    // paging the large page is 4 MiB, which the TLB's 2M/4M arrays then hold.
     const arch = kernel.arch.arch;
     const paging = arch === 'i386' ? PAGING_I386 : arch === 'i386-pae' ? PAGING_PAE : PAGING_X86_64;
+    const hw = paging === PAGING_I386 ? { ...this.hardware, tlb: tlbConfigFor32BitPaging(this.hardware.tlb) } : this.hardware;
+    this.cores = buildCores(kernel.machine.cpus, hw);
     for (const c of this.cores) c.paging = paging;
     const pcid = paging === PAGING_X86_64 ? opts.pcid : false;
     this.tlb = new X86Tlb(this.cores, kernel.pt, { pcid, flushCeiling: opts.flushCeiling, clockMs: () => kernel.clockMs });
@@ -199,6 +202,7 @@ export class System {
   checkInvariants(): string[] {
     const problems: string[] = [];
     const pt = this.kernel.pt;
+    const i386 = this.kernel.arch.arch === 'i386';
     this.cores.forEach((mmu, cpu) => {
       for (const slot of this.tlb.slotsOf(cpu)) {
         const mm = slot.ctx.mm;
@@ -208,9 +212,14 @@ export class System {
           for (const e of arr.validEntries()) {
             if (e.asid !== slot.pcid) continue;
             const va = e.vpn * 2 ** e.pageShift;
-            const leaf = mm.pgd < 0 ? -1 : pt.walk(mm.pgd, va / 4096);
+            let leaf = mm.pgd < 0 ? -1 : pt.walk(mm.pgd, va / 4096);
             const f = leaf < 0 ? 0 : pt.flags[leaf]!;
-            const shift = pt.walkLevel === 1 ? 12 : pt.walkLevel === 2 ? 21 : 30;
+            let shift = pt.walkLevel === 1 ? 12 : pt.walkLevel === 2 ? 21 : 30;
+            // i386: a huge PMD is half of a 4 MiB PDE; the TLB holds the first half's frame.
+            if (shift === 21 && i386) {
+              shift = 22;
+              leaf -= leaf & 1;
+            }
             const bad =
               leaf < 0 || !(f & PTE_PRESENT) ? 'is not mapped' :
               shift !== e.pageShift ? `is mapped with page shift ${shift}` :

@@ -359,3 +359,145 @@ describe('kernel/arch32: scenarios', () => {
     assert.deepEqual(run.kernel.checkInvariants(), []);
   });
 });
+
+describe('kernel/arch32: 4 MiB hugetlb pages on i386 (HPAGE_SHIFT = PMD_SHIFT = 22)', () => {
+  const hp = (m: Machine, file: string): number => Number(m.sysfsRead(`hugepages/hugepages-4096kB/${file}`));
+
+  it('has one pool of 4 MiB pages, taken from HighMem first, counted in 4 MiB pages', () => {
+    const m = new Machine({ arch: 'i386', memtotal: '2G' });
+    const mi0 = m.meminfo();
+    m.sysctl('nr_hugepages', 2);
+    const mi = m.meminfo();
+    // 2 × 4096 kB out of MemFree, all from HighMem (GFP_HIGHUSER: the highest zone first).
+    assert.equal(field(mi, 'MemFree'), field(mi0, 'MemFree') - 8192);
+    assert.equal(field(mi, 'HighFree'), field(mi0, 'HighFree') - 8192);
+    assert.equal(field(mi, 'LowFree'), field(mi0, 'LowFree'));
+    assert.match(mi, /HugePages_Total: {7}2\nHugePages_Free: {8}2\nHugePages_Rsvd: {8}0\nHugePages_Surp: {8}0\nHugepagesize: {7}4096 kB\nHugetlb: {12}8192 kB\n/);
+    // CommitLimit = (totalram − 2 × 1024 pages) × 50%: 2048 pages × 4 kB / 2 = 4096 kB less.
+    assert.equal(field(mi, 'CommitLimit'), field(mi0, 'CommitLimit') - 4096);
+    assert.equal(m.sysfsRead('hugepages/hugepages-4096kB/nr_hugepages'), '2\n');
+    assert.throws(() => m.sysfsRead('hugepages/hugepages-2048kB/nr_hugepages'));
+    // Order 10 is MAX_PAGE_ORDER: a buddy block, so surplus pages are allowed (not gigantic).
+    m.sysfs('hugepages/hugepages-4096kB/nr_overcommit_hugepages', '1');
+    assert.equal(hp(m, 'nr_overcommit_hugepages'), 1);
+    assert.deepEqual(m.checkInvariants(), []);
+  });
+
+  it('rounds mmap to 4 MiB, maps a page with one fault, and shows it once in smaps, status, pagemap', () => {
+    const m = new Machine({ arch: 'i386', memtotal: '512M' });
+    m.sysctl('nr_hugepages', 3);
+    const p = m.spawn('app', { image: null });
+    // 5 MiB round up to two 4 MiB pages, reserved at mmap; the address is 4 MiB-aligned.
+    const a = p.mmap({ length: '5M', prot: 'rw', flags: ['private', 'anonymous', 'hugetlb'] });
+    assert.equal(a % (4 * MIB), 0);
+    assert.equal(hp(m, 'resv_hugepages'), 2);
+    // MAP_HUGE_2MB does not exist on this machine; MAP_HUGE_4MB does.
+    assert.throws(() => p.mmap({ length: '2M', prot: 'rw', flags: ['private', 'anonymous', 'hugetlb', 'huge_2mb'] }), /EINVAL/);
+    const f0 = p.faults.minflt;
+    p.write(a + 7 * MIB, 42); // the last MiB of the second page
+    assert.equal(p.faults.minflt - f0, 1);
+    assert.equal(p.read(a + 4 * MIB), 0);
+    assert.equal(p.read(a + 7 * MIB), 42);
+    assert.equal(p.faults.minflt - f0, 1);
+    assert.deepEqual([hp(m, 'free_hugepages'), hp(m, 'resv_hugepages')], [2, 1]);
+    const smaps = p.smaps();
+    assert.match(smaps, /Size: {15}8192 kB\nKernelPageSize: {5}4096 kB\nMMUPageSize: {8}4096 kB\nRss: {19}0 kB/);
+    assert.match(smaps, /Private_Hugetlb: {4}4096 kB/);
+    assert.match(p.status(), /HugetlbPages:\t {4}4096 kB/);
+    // No PTE table under a huge PDE; the PMD is folded: VmPTE stays 0.
+    assert.match(p.status(), /VmPTE:\t {7}0 kB/);
+    // pagemap: the first page untouched, all 1024 frames of the second one anonymous, mapped once.
+    assert.equal(p.pagemap(a, 2048), '.'.repeat(1024) + 'a'.repeat(1024));
+    assert.deepEqual(m.checkInvariants(), []);
+    // The checker sees the PDE's two pool halves as one page, and would see them disagree.
+    const pt = m.kernel.pt;
+    const second = pt.walk(p.task.mm!.pgd, (a + 6 * MIB) / 4096);
+    assert.equal(second % 2, 1);
+    pt.val[second]! += 1;
+    assert.match(m.checkInvariants().join('\n'), /4 MiB PDE at pool entry \d+: halves disagree/);
+    pt.val[second]! -= 1;
+    // munmap and mprotect work on whole 4 MiB pages only.
+    assert.throws(() => p.munmap(a + 4 * MIB, 2 * MIB), /EINVAL/);
+    assert.throws(() => p.mprotect(a + 2 * MIB, 2 * MIB, 'r'), /EINVAL/);
+    p.mprotect(a + 4 * MIB, 4 * MIB, 'r');
+    assert.match(p.maps(), new RegExp(`^${(a + 4 * MIB).toString(16)}-${(a + 8 * MIB).toString(16)} r--p`, 'm'));
+    assert.deepEqual(m.checkInvariants(), []);
+    p.munmap(a + 4 * MIB, 4 * MIB);
+    // The page goes back to the pool, and the creator gets its reservation back.
+    assert.deepEqual([hp(m, 'free_hugepages'), hp(m, 'resv_hugepages')], [3, 1]);
+    assert.match(p.status(), /HugetlbPages:\t {7}0 kB/);
+    assert.deepEqual(m.checkInvariants(), []);
+  });
+
+  it('fork shares the 4 MiB page write-protected; a write copies all of it; populate faults once per page', () => {
+    const m = new Machine({ arch: 'i386', memtotal: '512M' });
+    m.sysctl('nr_hugepages', 4);
+    const p = m.spawn('app', { image: null });
+    // MAP_POPULATE: get_user_pages over 8 MiB takes two faults, one per huge page.
+    const a = p.mmap({ length: '8M', prot: 'rw', flags: ['private', 'anonymous', 'hugetlb', 'populate'] });
+    assert.equal(hp(m, 'free_hugepages'), 2);
+    assert.equal(p.faults.minflt, 2);
+    p.write(a + 3 * MIB, 5);
+    const c = p.fork('child');
+    assert.equal(p.pagemap(a + 3 * MIB, 1), 'A');
+    assert.deepEqual(m.checkInvariants(), []);
+    // The child's write copies the whole 4 MiB page (hugetlb_wp): one more pool page.
+    c.write(a + 3 * MIB + 8, 6);
+    assert.equal(hp(m, 'free_hugepages'), 1);
+    assert.equal(c.read(a + 3 * MIB), 5);
+    assert.equal(p.read(a + 3 * MIB + 8), 0);
+    assert.equal(p.pagemap(a, 1024), 'a'.repeat(1024));
+    assert.match(c.status(), /HugetlbPages:\t {4}8192 kB/);
+    assert.deepEqual(m.checkInvariants(), []);
+    c.exit();
+    p.exit();
+    assert.equal(hp(m, 'free_hugepages'), 4);
+    assert.equal(hp(m, 'resv_hugepages'), 0);
+    assert.deepEqual(m.checkInvariants(), []);
+  });
+});
+
+describe('kernel/arch32: examples/16-high-memory.scn, 4 MiB hugetlb pages', () => {
+  it('takes the pool from HighMem, faults each 4 MiB page once, and walks once per page', () => {
+    const src = readFileSync(join(import.meta.dirname, '..', '..', 'examples', '16-high-memory.scn'), 'utf8');
+    const prog = parseScenario(src);
+    const out = formatRun(prog, new SimRun(prog).run());
+    assert.equal(out.error, null);
+    const zoneFree = (label: string, zone: string): number => Number(new RegExp(`^${label} zone=${zone} .*free_kb=(\\d+)`, 'm').exec(out.lines.join('\n'))![1]);
+    // The pool of 2 × 4 MiB comes out of HighMem; Normal does not move.
+    assert.equal(zoneFree('cow', 'HighMem') - zoneFree('pool', 'HighMem'), 8192);
+    assert.equal(zoneFree('cow', 'Normal'), zoneFree('pool', 'Normal'));
+    // 6 MiB round up to two 4 MiB pages, reserved at mmap, then faulted.
+    assert.ok(out.lines.includes('reserved proc=main total=2 free=2 rsvd=2 surp=0 hugetlb_kb=0'));
+    assert.ok(out.lines.includes('faulted proc=main total=2 free=0 rsvd=0 surp=0 hugetlb_kb=8192'));
+    const stat = (label: string): string => out.lines.find((l) => l.startsWith(label + ' cpu=0 '))!;
+    // 2048 stores, one per 4 KiB page. At pages 0 and 1024: an L1 miss and a
+    // walk that reads the PDE and faults, then the retry's L1 miss and walk
+    // (one PDE read, a 4M entry): 2048 + 2 lookups, 4 misses, 2 walks, 4
+    // reads. Every other store hits the 4M entry of its page.
+    assert.match(stat('huge-write'), / translations=2050 l1_misses=4 stlb_hits=0 walks=2 walks_4k=0 walks_4m=2 walks_1g=0 walk_reads=4 /);
+    // Reading it all again: the two 4M entries (in different L1 sets) still hold.
+    assert.match(stat('huge-read'), / translations=2048 l1_misses=0 stlb_hits=0 walks=0 /);
+  });
+});
+
+describe('kernel/arch32: no transparent huge pages', () => {
+  it('maps a 2 MiB page-cache folio with PTEs, never with a PMD (do_set_pmd without CONFIG_TRANSPARENT_HUGEPAGE)', () => {
+    for (const arch of ['i386', 'i386-pae'] as const) {
+      const m = new Machine({ arch, memtotal: '512M' });
+      // Written 2 MiB at a time: ext4 caches it in 2 MiB folios.
+      m.file('/data/f', 1024, { chunk: 512 });
+      const p = m.spawn('app', { image: null });
+      const a = p.mmap({ pages: 1024, prot: 'r', flags: ['shared'], file: '/data/f' });
+      assert.equal(a % (4 * MIB), 0);
+      p.read(a);
+      p.read(a + 2 * MIB);
+      assert.match(p.smaps(), /FilePmdMapped: {9}0 kB/, arch);
+      // Each fault maps its whole 2 MiB folio with PTEs (finish_fault maps a
+      // large folio that lies within the VMA and one page table): 2 × 2048 kB.
+      assert.match(p.smaps(), /Rss: {16}4096 kB/, arch);
+      assert.equal(p.faults.minflt, 2);
+      assert.deepEqual(m.checkInvariants(), [], arch);
+    }
+  });
+});

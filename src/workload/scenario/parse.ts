@@ -568,7 +568,7 @@ export function parseScenario(source: string, opts: ParseOptions = {}): Program 
         let sizeKb = 0;
         if (args[1] !== undefined) {
           const log = args[1].startsWith('size=') ? hugeSizeLog2(args[1].slice(5)) : null;
-          if (log !== 21 && log !== 30) fail(`hugepages: expected size=2M or size=1G, got '${args[1]}'`);
+          if (log !== 21 && log !== 22 && log !== 30) fail(`hugepages: expected size=2M, size=4M or size=1G, got '${args[1]}'`);
           sizeKb = 2 ** (log as number) / 1024;
         }
         ops.push({ ...base, op, label: args[0]!, sizeKb });

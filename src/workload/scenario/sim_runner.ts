@@ -165,7 +165,9 @@ export class SimRun {
     let now: number[];
     if (kind === 'tlbstat') {
       const s = r.tlbManagement;
-      names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', 'walks_2m', 'walks_1g', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
+      // In 32-bit paging (i386) the PDE-leaf walks (walks2m) are of 4 MiB pages, never 2 MiB: named walks_4m there.
+      const pse4m = this.kernel.arch.arch === 'i386';
+      names = ['translations', 'l1_misses', 'stlb_hits', 'walks', 'walks_4k', pse4m ? 'walks_4m' : 'walks_2m', 'walks_1g', 'walk_reads', 'walk_cycles', 'invlpg', 'full_flushes', 'mm_switches', 'switch_flushes', 'ipis'];
       now = [
         r.tlb.dAccesses + r.tlb.iAccesses,
         r.tlb.dL1Misses + r.tlb.iL1Misses,
