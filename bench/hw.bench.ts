@@ -35,7 +35,7 @@ const KIND_STORE = 2;
  *    over a 64 MiB heap (the TLB and cache misses); 30% are stores.
  * state[0] is the pc offset, state[1] the sweep offset.
  */
-function fillChunk(rng: Prng, addr: Float64Array, kind: Uint8Array, state: Float64Array, coldPercent: number): void {
+function fillChunk(rng: Prng, addr: Float64Array, kind: Uint8Array, size: Uint8Array, state: Float64Array, coldPercent: number): void {
   const CODE = 0x40_0000;
   const LIB = 0x7f80_0000_0000;
   const STACK = 0x7ffd_f000_0000;
@@ -52,6 +52,7 @@ function fillChunk(rng: Prng, addr: Float64Array, kind: Uint8Array, state: Float
         addr[i] = CODE + state[0];
       }
       kind[i] = KIND_FETCH;
+      size[i] = 4;
       continue;
     }
     const r2 = rng.nextU32();
@@ -64,6 +65,7 @@ function fillChunk(rng: Prng, addr: Float64Array, kind: Uint8Array, state: Float
       addr[i] = SWEEP + state[1];
     }
     kind[i] = (r2 >>> 24) % 10 < 3 ? KIND_STORE : KIND_LOAD;
+    size[i] = 8;
   }
 }
 
@@ -83,12 +85,16 @@ function setUp(): { sys: System; mmu: Mmu; machine: Machine } {
   return { sys, mmu: sys.cores[0]!, machine };
 }
 
-/** The per-reference loop of a replay: the MMU's hit path, faults to the kernel. */
-function replay(sys: System, mmu: Mmu, addr: Float64Array, kind: Uint8Array): void {
+/**
+ * The per-reference loop of a replay (as src/workload/replay/replay.ts runs
+ * a trace's batches: address, kind and size arrays): the MMU's hit path,
+ * faults to the kernel.
+ */
+function replay(sys: System, mmu: Mmu, addr: Float64Array, kind: Uint8Array, size: Uint8Array): void {
   for (let i = 0; i < addr.length; i++) {
-    const k = kind[i]!;
+    const k = kind[i]!; // kinds are the OP_* codes
     const a = addr[i]!;
-    const n = k === KIND_FETCH ? 4 : 8; // kinds are the OP_* codes
+    const n = size[i]!;
     if (mmu.access(a, n, k) < 0) sys.fault(0, a, n, k);
   }
 }
@@ -112,15 +118,16 @@ function throughput(total: number, seed: number, coldPercent: number): Throughpu
   const rng = new Prng(seed);
   const addr = new Float64Array(CHUNK);
   const kind = new Uint8Array(CHUNK);
+  const size = new Uint8Array(CHUNK);
   const state = new Float64Array(2);
   let peakRss = 0;
   let peakHeap = 0;
   let simUs = 0;
   for (let done = 0; done < total; done += CHUNK) {
-    fillChunk(rng, addr, kind, state, coldPercent); // generation is not timed
+    fillChunk(rng, addr, kind, size, state, coldPercent); // generation is not timed
     // CPU time of this thread, so that other processes on the machine do not count.
     const c0 = process.cpuUsage();
-    replay(sys, mmu, addr, kind);
+    replay(sys, mmu, addr, kind, size);
     const c = process.cpuUsage(c0);
     simUs += c.user + c.system;
     if ((done / CHUNK) % 64 === 0) {
@@ -178,12 +185,13 @@ export async function run(): Promise<void> {
   const warm = setUp();
   const hitAddr = new Float64Array(1024);
   const hitKind = new Uint8Array(1024).fill(KIND_LOAD);
+  const hitSize = new Uint8Array(1024).fill(8);
   for (let i = 0; i < 1024; i++) hitAddr[i] = 0x5555_4000_0000 + ((i * 64) % 4096);
-  replay(warm.sys, warm.mmu, hitAddr, hitKind);
+  replay(warm.sys, warm.mmu, hitAddr, hitKind, hitSize);
   let x = 0;
   summary(() => {
     bench('replay loop, 1024 x Mmu.access hit (L1 dTLB + L1d)', () => {
-      replay(warm.sys, warm.mmu, hitAddr, hitKind);
+      replay(warm.sys, warm.mmu, hitAddr, hitKind, hitSize);
     });
     bench('TlbArray.lookup hit (4K, 64 x 4-way)', () => {
       x = (x + 4104) % (64 * 4096);

@@ -20,7 +20,7 @@
 //          [ L2 ]                inclusive level evicts -> invalidate above
 //          [ LLC ]
 //          [ DRAM ]
-import { CacheLevel, type CacheLevelConfig } from './cache.js';
+import { C_READ_HITS, C_WRITE_HITS, CacheLevel, type CacheLevelConfig } from './cache.js';
 
 export interface CacheHierarchyConfig {
   l1i: CacheLevelConfig;
@@ -61,10 +61,13 @@ export class CacheHierarchy {
   declare readonly lower: CacheLevel[];
   declare readonly lineBytes: number;
   /**
-   * servedBy[kind * levels + k]: line accesses of a kind served at level k,
-   * where k = 0 is L1, 1..lower.length the lower levels, and the last is DRAM.
+   * counted[kind * levels + k]: line accesses of a kind served at level k,
+   * where k = 0 is L1, 1..lower.length the lower levels, and the last is DRAM;
+   * except the L1 hits of instruction and data accesses, which are not
+   * counted here but derived (see servedBy): the MMU's inlined hit path then
+   * increments two counters per access instead of three.
    */
-  declare readonly servedBy: Float64Array;
+  private declare readonly counted: Float64Array;
   /** Number of levels in servedBy rows: L1 + lower + DRAM. */
   declare readonly levels: number;
   /** Lines read from and written to DRAM. */
@@ -74,8 +77,6 @@ export class CacheHierarchy {
   backInvalidations = 0;
 
   private declare readonly lineInv: number;
-  /** Index of servedBy[KIND_DATA][L1]. */
-  private declare readonly dataL1: number;
   /** above[k]: the levels above lower level k (1-based), for back-invalidation. */
   private declare readonly above: CacheLevel[][];
 
@@ -99,8 +100,7 @@ export class CacheHierarchy {
     this.lineBytes = line;
     this.lineInv = 1 / line;
     this.levels = this.lower.length + 2;
-    this.servedBy = new Float64Array(N_KINDS * this.levels);
-    this.dataL1 = KIND_DATA * this.levels;
+    this.counted = new Float64Array(N_KINDS * this.levels);
     this.above = [[], ...this.lower.map((_, i) => [this.l1i, this.l1d, ...this.lower.slice(0, i)])];
   }
 
@@ -144,8 +144,7 @@ export class CacheHierarchy {
       return;
     }
     const l1 = op === OP_FETCH ? this.l1i : this.l1d;
-    if (l1.access(line, op === OP_STORE)) this.servedBy[op === OP_FETCH ? 0 : this.dataL1]++;
-    else this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
+    if (!l1.access(line, op === OP_STORE)) this.missBelow(l1, line, op === OP_FETCH ? KIND_INSTR : KIND_DATA);
   }
 
   /**
@@ -156,14 +155,7 @@ export class CacheHierarchy {
   hit(pa: number, size: number, op: number): boolean {
     const line = Math.floor(pa * this.lineInv);
     if (Math.floor((pa + size - 1) * this.lineInv) !== line) return false;
-    if (op === OP_FETCH) {
-      if (!this.l1i.lookup(line, false)) return false;
-      this.servedBy[0]++; // KIND_INSTR, L1
-    } else {
-      if (!this.l1d.lookup(line, op === OP_STORE)) return false;
-      this.servedBy[this.dataL1]++;
-    }
-    return true;
+    return op === OP_FETCH ? this.l1i.lookup(line, false) : this.l1d.lookup(line, op === OP_STORE);
   }
 
   /**
@@ -195,17 +187,14 @@ export class CacheHierarchy {
 
   private dataLine(line: number, isWrite: boolean, kind: number): number {
     if (this.l1d.access(line, isWrite)) {
-      this.servedBy[kind * this.levels]++;
+      if (kind === KIND_WALK) this.counted[KIND_WALK * this.levels]++;
       return 0;
     }
     return this.missBelow(this.l1d, line, kind);
   }
 
   private instrLine(line: number): void {
-    if (this.l1i.access(line, false)) {
-      this.servedBy[KIND_INSTR * this.levels]++;
-      return;
-    }
+    if (this.l1i.access(line, false)) return;
     this.missBelow(this.l1i, line, KIND_INSTR);
   }
 
@@ -223,7 +212,7 @@ export class CacheHierarchy {
       if (c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
     }
     if (k > this.lower.length) this.dramReads++;
-    this.servedBy[kind * this.levels + k]++;
+    this.counted[kind * this.levels + k]++;
     return k;
   }
 
@@ -258,9 +247,19 @@ export class CacheHierarchy {
     if (!c.access(line, true) && c.evictedLine >= 0) this.evicted(k, c.evictedLine, c.evictedDirty);
   }
 
-  /** Index into servedBy of L1 hits of a kind (KIND_INSTR, KIND_DATA). */
-  l1ServedIndex(kind: number): number {
-    return kind * this.levels;
+  /**
+   * servedBy[kind * levels + k]: line accesses of a kind (KIND_INSTR,
+   * KIND_DATA, KIND_WALK) served at level k (0 = L1, then the lower levels,
+   * the last DRAM). A fresh array. Only fetches look up L1i, and only data
+   * accesses and walks L1d, so the L1 hits of fetches are L1i's hits and
+   * those of data accesses L1d's hits less the walks'.
+   */
+  get servedBy(): Float64Array {
+    const out = this.counted.slice();
+    const hits = (c: CacheLevel) => c.counts[C_READ_HITS]! + c.counts[C_WRITE_HITS]!;
+    out[KIND_INSTR * this.levels] = hits(this.l1i);
+    out[KIND_DATA * this.levels] = hits(this.l1d) - this.counted[KIND_WALK * this.levels]!;
+    return out;
   }
 
   /** Line accesses of `kind` served at each level (L1, lower..., DRAM). */

@@ -66,11 +66,12 @@ export function costOf(input: CostInput, config: CostConfig = SKYLAKE_COST): Cos
   let accesses = 0;
   let memoryCycles = 0;
   let walkCycles = 0;
+  const served = h.servedBy;
   for (let k = 0; k < h.levels; k++) {
-    const demand = h.servedBy[KIND_INSTR * h.levels + k] + h.servedBy[KIND_DATA * h.levels + k];
+    const demand = served[KIND_INSTR * h.levels + k] + served[KIND_DATA * h.levels + k];
     accesses += demand;
     memoryCycles += demand * lat[k];
-    walkCycles += h.servedBy[KIND_WALK * h.levels + k] * lat[k];
+    walkCycles += served[KIND_WALK * h.levels + k] * lat[k];
   }
   const translationCycles = (input.stlbHits ?? 0) * config.stlbHitCycles + walkCycles;
   const cycles = memoryCycles + translationCycles;

@@ -92,8 +92,8 @@ const WAY_HINTS_MASK = 4095;
 
 /**
  * The hit path of one access kind (instruction or data), inlined in
- * Mmu.access: the first L1 TLB array of the kind and its L1 cache, with
- * where L1 hits of the kind are counted in the hierarchy's servedBy. The
+ * Mmu.access: the first L1 TLB array of the kind and its L1 cache (whose
+ * hits the hierarchy's servedBy derives from the level's own counts). The
  * arrays are copied into this one object so that each is one field load
  * away on the per-access path, not two.
  *
@@ -147,17 +147,7 @@ class HitPath {
   declare readonly lineInv: number;
   /** 1 if the shifts above index this geometry, else 0 (a small integer: one compare, not a truthiness test). */
   declare readonly fast: number;
-  declare readonly served: Float64Array;
-  declare readonly servedAt: number;
-  constructor(
-    t: TlbHitPath,
-    c: CacheHitPath,
-    lineBytes: number,
-    served: Float64Array,
-    servedAt: number,
-  ) {
-    this.served = served;
-    this.servedAt = servedAt;
+  constructor(t: TlbHitPath, c: CacheHitPath, lineBytes: number) {
     const pageShift = Math.round(-Math.log2(t.inv));
     this.tPolicy = t.policy;
     this.tKey = t.key;
@@ -247,8 +237,8 @@ export class Mmu {
     this.tlb = tlb;
     this.caches = caches;
     this.pwc = pwc;
-    const data = new HitPath(tlb.l1d[0]!.hitPath(), caches.l1d.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_DATA));
-    const instr = new HitPath(tlb.l1i[0]!.hitPath(), caches.l1i.hitPath(), caches.lineBytes, caches.servedBy, caches.l1ServedIndex(ch.KIND_INSTR));
+    const data = new HitPath(tlb.l1d[0]!.hitPath(), caches.l1d.hitPath(), caches.lineBytes);
+    const instr = new HitPath(tlb.l1i[0]!.hitPath(), caches.l1i.hitPath(), caches.lineBytes);
     this.paths = [instr, data, data];
   }
 
@@ -333,7 +323,6 @@ export class Mmu {
     // op & 2 is C_WRITE_HITS (2) for a store, C_READ_HITS (0) otherwise.
     h.cDirty[s]! |= op >> 1;
     h.cCounts[op & 2]!++;
-    h.served[h.servedAt]!++;
     return 0;
   }
 
