@@ -7,11 +7,15 @@
 #   scripts/capture-cachegrind.sh chase      # one program
 #
 # Needs gcc and valgrind (3.19 was used: apt-get install -y valgrind gcc).
-# Programs are C files in fixtures/programs/, built static (-O2 -static) so
-# the trace holds no dynamic loader; `sort` is the system binary on a fixed
-# input. Each tool runs the program separately, so a program whose execution
-# varies from run to run can make the two disagree slightly; the ones here
-# are deterministic. Runs use LC_ALL=C.
+# Programs are C files in fixtures/programs/, built static (-O2 -static, plus
+# the flags of a `cflags:` comment on the file's first line) so the trace
+# holds no dynamic loader; `sort` is the system binary on a fixed input. Each
+# tool runs the program separately, so a program whose execution varies from
+# run to run can make the two disagree slightly; the ones here are
+# deterministic. Runs use LC_ALL=C. Lackey runs with
+# --child-silent-after-fork=yes (as mmsim record does): a forked child's
+# references would otherwise go into the parent's log, while cachegrind
+# reports the parent alone in the output file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The same locale for every run (sort's collation depends on it). Set here,
@@ -47,18 +51,21 @@ for p in "${programs[@]}"; do
     cmd=(/usr/bin/sort "$work/sort.in")
     build="system binary $(readlink -f /usr/bin/sort); input: 300 generated lines (see script)"
   else
-    gcc -O2 -static -o "$work/$p" "fixtures/programs/$p.c"
+    # Extra compiler flags from a first line "/* cflags: ... " (word-split on purpose).
+    cflags=$(sed -n '1s|^/\* cflags: *||p' "fixtures/programs/$p.c")
+    # shellcheck disable=SC2086
+    gcc -O2 $cflags -static -o "$work/$p" "fixtures/programs/$p.c"
     cmd=("$work/$p")
-    build="gcc -O2 -static -o $p fixtures/programs/$p.c ($(gcc --version | head -1))"
+    build="gcc -O2 ${cflags:+$cflags }-static -o $p fixtures/programs/$p.c ($(gcc --version | head -1))"
   fi
   echo "== $p" >&2
-  valgrind --tool=lackey --trace-mem=yes --log-file="$work/$p.lackey" "${cmd[@]}" > /dev/null
+  valgrind --tool=lackey --trace-mem=yes --child-silent-after-fork=yes --log-file="$work/$p.lackey" "${cmd[@]}" > /dev/null
   # Drop valgrind's ==PID== banner (it holds the PID and temp paths) so that
   # re-running the script reproduces the files byte for byte.
   grep -v '^==' "$work/$p.lackey" | gzip -9 -n > "$out/$p.lackey.gz"
   {
     printf '{\n  "program": %s,\n  "build": %s,\n  "valgrind": %s,\n' "$(json_str "$p")" "$(json_str "$build")" "$(json_str "$(valgrind --version)")"
-    printf '  "trace": %s,\n' "$(json_str "LC_ALL=C valgrind --tool=lackey --trace-mem=yes --log-file=$p.lackey ${cmd[*]##*/}; grep -v ^== | gzip -9 -n")"
+    printf '  "trace": %s,\n' "$(json_str "LC_ALL=C valgrind --tool=lackey --trace-mem=yes --child-silent-after-fork=yes --log-file=$p.lackey ${cmd[*]##*/}; grep -v ^== | gzip -9 -n")"
     printf '  "runs": [\n'
     first=1
     for entry in "${configs[@]}"; do

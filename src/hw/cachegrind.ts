@@ -45,6 +45,13 @@ export const CACHEGRIND_DEFAULTS: CachegrindConfig = {
 /** cachegrind's smallest allowed line (MIN_LINE_SIZE): smaller lets one instruction straddle three lines. */
 export const CG_MIN_LINE_BYTES = 16;
 
+/**
+ * The largest guest register valgrind 3.19 reports on amd64 with AVX (a YMM
+ * register): cachegrind refuses to run when the smallest line of the three
+ * caches is below it, so that no access straddles more than two lines.
+ */
+export const CG_MAX_REGISTER_BYTES = 32;
+
 /** The event names cachegrind prints, in its order. */
 export const CG_EVENTS = ['Ir', 'I1mr', 'ILmr', 'Dr', 'D1mr', 'DLmr', 'Dw', 'D1mw', 'DLmw'] as const;
 export type CgEvent = (typeof CG_EVENTS)[number];
@@ -73,6 +80,24 @@ export function checkCgCache(c: CgCacheSpec): string | null {
   if (c.lineBytes < CG_MIN_LINE_BYTES) return `cache line size is too small (under ${CG_MIN_LINE_BYTES})`;
   if (c.sizeBytes <= c.lineBytes) return 'cache size <= line size';
   if (c.assoc > c.sizeBytes / c.lineBytes) return 'cache associativity > (size / line size)';
+  return null;
+}
+
+/**
+ * Why cachegrind would refuse to run with these three caches, in its words
+ * (cg_main.c cg_post_clo_init), or null: each cache must pass checkCgCache,
+ * and the smallest line must hold the largest register (32 bytes on amd64
+ * with AVX, the machines cachegrind runs on here).
+ */
+export function checkCgConfig(c: CachegrindConfig): string | null {
+  for (const name of ['I1', 'D1', 'LL'] as const) {
+    const bad = checkCgCache(c[name]);
+    if (bad) return `${name}: ${bad}`;
+  }
+  const minLine = Math.min(c.I1.lineBytes, c.D1.lineBytes, c.LL.lineBytes);
+  if (minLine < CG_MAX_REGISTER_BYTES) {
+    return `the minimum line size (${minLine}) must be equal to or larger than the maximum register size (${CG_MAX_REGISTER_BYTES})`;
+  }
   return null;
 }
 
@@ -145,8 +170,10 @@ export class CachegrindSim {
   private readonly ll: CgCache;
   private readonly maxData: number;
 
-  /** Throws if a cache is one cachegrind would reject (see checkCgCache). */
+  /** Throws if the caches are ones cachegrind would reject or refuse to run with (see checkCgConfig). */
   constructor(config: CachegrindConfig = CACHEGRIND_DEFAULTS) {
+    const bad = checkCgConfig(config);
+    if (bad) throw new Error(bad);
     this.config = config;
     this.i1 = new CgCache(config.I1);
     this.d1 = new CgCache(config.D1);

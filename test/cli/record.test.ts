@@ -60,6 +60,27 @@ describe('cli/record', () => {
     assert.equal(firstMmap.at, before);
   });
 
+  it('silences forked children and sets `_` to the path of valgrind, as a shell running valgrind would', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-rec-'));
+    // The stand-in keeps its arguments and the `_` of the environment it was started with, then logs as valgrind did.
+    const bin = fakeValgrind(dir, `printf '%s\\n' "$@" > '${dir}/args'; tr '\\0' '\\n' < /proc/$$/environ | grep '^_=' > '${dir}/env'; gzip -dc '${LOG}' >&3`);
+    const r = mmsim(bin, 'record', '--quiet', '-o', join(dir, 'x.mmsim'), '--', '/bin/mapper', 'a b');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readFileSync(join(dir, 'args'), 'utf8').split('\n'), [
+      '--tool=lackey',
+      '--trace-mem=yes',
+      '--trace-syscalls=yes',
+      '--child-silent-after-fork=yes',
+      '--log-fd=3',
+      '--',
+      '/bin/mapper',
+      'a b',
+      '',
+    ]);
+    // bash sets `_` to the full path of the command it runs: here the first valgrind on PATH.
+    assert.equal(readFileSync(join(dir, 'env'), 'utf8'), `_=${bin}/valgrind\n`);
+  });
+
   it('fails in one line, leaving no file, when nothing was traced', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmsim-rec-'));
     const bin = fakeValgrind(dir, 'echo "valgrind: /no/such: command not found" >&2; exit 1');

@@ -39,6 +39,13 @@ describe('cli/trace_replay', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('refuses lines shorter than a YMM register, as cachegrind does', () => {
+    const r = mmsim('trace', 'fixtures/cachegrind/unaligned.lackey.gz', '--cachegrind', '--D1', '4096,2,16');
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'mmsim: cannot continue: the minimum line size (16) must be equal to or larger than the maximum register size (32)\n');
+    assert.equal(r.stdout, '');
+  });
+
   it('names the file and line of a malformed trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmsim-'));
     const f = join(dir, 'bad.lackey');

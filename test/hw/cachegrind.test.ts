@@ -7,6 +7,7 @@ import {
   CG_EVENTS,
   CachegrindSim,
   checkCgCache,
+  checkCgConfig,
   describeCgCache,
   parseCgCache,
   type CachegrindConfig,
@@ -137,5 +138,18 @@ describe('hw/cachegrind', () => {
     assert.match(String(parseCgCache('64,1,64')), /size <= line size/);
     assert.match(String(parseCgCache('4096,0,64')), /at least 1/);
     assert.equal(checkCgCache({ sizeBytes: 12582912, assoc: 24, lineBytes: 64 }), null); // 12 MiB 24-way: 8192 sets
+  });
+
+  it('refuses, as cachegrind does on amd64 with AVX, a smallest line below the 32-byte YMM register', () => {
+    // valgrind 3.19, --I1=4096,2,16 --D1=4096,2,16 --LL=65536,4,16: "Cachegrind: cannot continue: the minimum
+    // line size (16) must be equal to or larger than the maximum register size (32) but it is not.  Exiting now."
+    const line16 = { sizeBytes: 4096, assoc: 2, lineBytes: 16 };
+    const cfg: CachegrindConfig = { I1: line16, D1: line16, LL: { sizeBytes: 65536, assoc: 4, lineBytes: 16 } };
+    assert.equal(checkCgConfig(cfg), 'the minimum line size (16) must be equal to or larger than the maximum register size (32)');
+    assert.throws(() => new CachegrindSim(cfg), /minimum line size \(16\)/);
+    // One cache with 16-byte lines is enough; 32 is accepted.
+    assert.match(String(checkCgConfig({ ...CACHEGRIND_DEFAULTS, D1: line16 })), /minimum line size \(16\)/);
+    assert.equal(checkCgConfig({ ...CACHEGRIND_DEFAULTS, D1: { sizeBytes: 4096, assoc: 2, lineBytes: 32 } }), null);
+    assert.equal(checkCgConfig(CACHEGRIND_DEFAULTS), null);
   });
 });

@@ -7,8 +7,16 @@
 // mremap and brk lands between the right references; /proc/PID/maps is read
 // once, when the first bytes of the log arrive, for the layout valgrind set
 // up before the program ran (executable, dynamic loader, stack).
+// Two details make the recorded run the one `valgrind --tool=cachegrind CMD`
+// typed in the same shell would see: a forked child is silenced
+// (--child-silent-after-fork=yes: its references would otherwise be mixed
+// into the parent's, and cachegrind reports each process on its own), and
+// the environment variable `_` is set to valgrind's path, as a shell sets it
+// for the command it runs (its length moves the initial stack, and with it
+// the program's stack addresses).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
@@ -37,6 +45,28 @@ function ensureValgrind(quiet: boolean): string {
   return v.stdout.trim();
 }
 
+/** The valgrind options `mmsim record` runs with, before `--log-fd=3 -- CMD`. */
+export const RECORD_OPTIONS = ['--tool=lackey', '--trace-mem=yes', '--trace-syscalls=yes', '--child-silent-after-fork=yes'];
+
+/**
+ * The path a shell would run for `name` and put in `_` (bash: the full
+ * pathname of the command, found on PATH), or `name` itself if none is found.
+ */
+export function shellPathOf(name: string, path = process.env.PATH ?? ''): string {
+  if (name.includes('/')) return name;
+  for (const entry of path.split(delimiter)) {
+    const dir = entry === '' ? '.' : entry;
+    const f = dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+    try {
+      accessSync(f, constants.X_OK);
+      if (statSync(f).isFile()) return f;
+    } catch {
+      // not here
+    }
+  }
+  return name;
+}
+
 /** Size in bytes of each existing file named in the maps or in mmap events. */
 function fileSizes(as: RecordedAddressSpace): Record<string, number> {
   const paths = new Set<string>();
@@ -59,8 +89,9 @@ export async function record(cmd: string[], flags: RecordFlags): Promise<number>
   if (cmd.length === 0) throw new InputError('record: no command given (mmsim record -o FILE -- CMD ARGS)');
   const quiet = flags.quiet ?? false;
   const version = ensureValgrind(quiet);
-  const child = spawn('valgrind', ['--tool=lackey', '--trace-mem=yes', '--trace-syscalls=yes', '--log-fd=3', '--', ...cmd], {
+  const child = spawn('valgrind', [...RECORD_OPTIONS, '--log-fd=3', '--', ...cmd], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...process.env, _: shellPathOf('valgrind') },
   });
   const exited = new Promise<number>((resolve, reject) => {
     child.on('error', reject);
@@ -93,7 +124,7 @@ export async function record(cmd: string[], flags: RecordFlags): Promise<number>
     const as: RecordedAddressSpace = {
       version: 1,
       command: cmd,
-      recorder: `${version} --tool=lackey --trace-mem=yes --trace-syscalls=yes`,
+      recorder: `${version} ${RECORD_OPTIONS.join(' ')}`,
       maps: maps ?? '',
       files: {},
       events: syscalls.events,

@@ -21,6 +21,7 @@ import {
   CACHEGRIND_DEFAULTS,
   CG_EVENTS,
   CachegrindSim,
+  checkCgConfig,
   describeCgCache,
   parseCgCache,
   type CachegrindConfig,
@@ -56,11 +57,15 @@ function cacheOption(name: 'I1' | 'D1' | 'LL', text: string | undefined, fallbac
 
 /** The cache configuration the options ask for, cachegrind's defaults filling the gaps. */
 export function cachegrindConfigOf(opts: ReplayOptions): CachegrindConfig {
-  return {
+  const config = {
     I1: cacheOption('I1', opts.I1, CACHEGRIND_DEFAULTS.I1),
     D1: cacheOption('D1', opts.D1, CACHEGRIND_DEFAULTS.D1),
     LL: cacheOption('LL', opts.LL, CACHEGRIND_DEFAULTS.LL),
   };
+  const bad = checkCgConfig(config);
+  // As cachegrind says it before exiting: "Cachegrind: cannot continue: ..."
+  if (bad) throw new InputError(`cannot continue: ${bad}`);
+  return config;
 }
 
 /**
