@@ -37,8 +37,12 @@ function setup(arch: Arch) {
     }
     return { table, frame: pt.tablePfn[table]! };
   };
-  /** Physical addresses of the entries one cold access to `va` reads (each a line access of the walk). */
-  const walkAddresses = (va: number): number[] => {
+  /**
+   * Physical addresses of the entries one access to `va` reads (each a line
+   * access of the walk): a cold access, after the TLBs and page-walk caches
+   * are flushed, unless `flush` is false.
+   */
+  const walkAddresses = (va: number, flush = true): number[] => {
     const seen: number[] = [];
     const caches = mmu.caches;
     const orig = caches.walk.bind(caches);
@@ -46,7 +50,7 @@ function setup(arch: Arch) {
       seen.push(pa);
       return orig(pa, w);
     };
-    mmu.flushAll();
+    if (flush) mmu.flushAll();
     const before = mmu.counts[MMU_WALK_READS]!;
     assert.ok(sys.access(0, va, 8, OP_LOAD) >= 0);
     caches.walk = orig;
@@ -183,21 +187,12 @@ describe('machine: 4 MiB pages in 32-bit paging (PDE.PS with CR4.PSE, SDM 4.3)',
   });
 
   it('a 4 KiB walk after another 4 KiB walk in the same GiB still reads the PDE (32-bit paging caches PDEs only)', () => {
-    const { sys, base, tableAt } = setup('i386');
-    const mmu = sys.cores[0]!;
-    mmu.flushAll();
+    const { sys, base, tableAt, walkAddresses } = setup('i386');
+    sys.cores[0]!.flushAll();
     assert.ok(sys.access(0, base, 8, OP_LOAD) >= 0);
     // Another 4 MiB region: no PDE cache entry for it, so both its entries are read.
     const va = base + 4 * MIB + 4096;
-    const seen: number[] = [];
-    const caches = mmu.caches;
-    const orig = caches.walk.bind(caches);
-    caches.walk = (pa: number, w: boolean): number => {
-      seen.push(pa);
-      return orig(pa, w);
-    };
-    assert.ok(sys.access(0, va, 8, OP_LOAD) >= 0);
-    caches.walk = orig;
+    const seen = walkAddresses(va, false);
     assert.deepEqual(seen, [tableAt(va, 0).frame * 4096 + (va >>> 22) * 4, tableAt(va, 3).frame * 4096 + ((va >>> 12) & 1023) * 4]);
   });
 });

@@ -107,6 +107,12 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
   const bad = (): never => {
     throw new Error(`runner gave a '${rec.kind}' record for '${op.op}' at line ${op.line}`);
   };
+  /** The smaps record of a report-like operation and the VMAs of the mappings it names. */
+  const smapsVmas = (names: string[]) => {
+    if (rec.kind !== 'smaps') bad();
+    const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
+    return { r, vmas: selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, names) };
+  };
   if (rec.kind === 'killed') return [`${op.text} -> killed`];
   switch (op.op) {
     case 'swapon':
@@ -191,18 +197,14 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
       return r.gens.map((g) => `${op.label} memcg=${g.memcg} gen=${g.seq} age_ms=${g.ageMs} anon_kb=${g.anonKb} file_kb=${g.fileKb}`);
     }
     case 'report': {
-      if (rec.kind !== 'smaps') bad();
-      const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
-      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
+      const { r, vmas } = smapsVmas(op.names);
       const parts = [`${op.label} proc=${procName} vmas=${vmas.length}`];
       for (const [key, get] of REPORT_FIELDS) parts.push(`${key}=${vmas.reduce((s, v) => s + get(v), 0)}`);
       parts.push(`minflt=${r.minflt}`, `majflt=${r.majflt}`);
       return [parts.join(' ')];
     }
     case 'vmas': {
-      if (rec.kind !== 'smaps') bad();
-      const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
-      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
+      const { r, vmas } = smapsVmas(op.names);
       const lines = [`${op.label} proc=${procName} vmas=${vmas.length}`];
       for (const v of vmas) {
         const m = owner(v, r.maps)!;
@@ -218,9 +220,7 @@ function formatOne(op: Op, rec: OpRecord, procName: string): string[] {
     }
     case 'hugetlb_vmas': {
       // The page sizes and hugetlb fields of each VMA's smaps (vma_kernel_pagesize, smaps_hugetlb_range).
-      if (rec.kind !== 'smaps') bad();
-      const r = rec as Extract<OpRecord, { kind: 'smaps' }>;
-      const vmas = selectVmas(r.parsed ?? parseSmaps(r.text), r.maps, op.names);
+      const { r, vmas } = smapsVmas(op.names);
       const lines = [`${op.label} proc=${procName} vmas=${vmas.length}`];
       for (const v of vmas) {
         const m = owner(v, r.maps)!;
