@@ -16,7 +16,7 @@ import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent, vmNormalPage, zapPageRange } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PG_active, PG_anon, PG_dirty, PG_head, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_unevictable } from './page.js';
-import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { forEachPmd, pmdHuge, pmdLookup, pmdNone } from './pgtable.js';
 import { removeRmapPte, rmapWalk } from './rmap.js';
 import { lruAddDrain, markLazyfree } from './lru_cache.js';
 import { addToSwap, swapWritepage } from './swap_state.js';
@@ -68,24 +68,14 @@ function canMadvLru(vma: Vma): boolean {
 /** Visits the present small pages of [start, end), splitting huge PMDs only partly covered. */
 function forEachPresentPte(k: Kernel, vma: Vma, start: number, end: number, fn: (e: number, addr: number) => void): void {
   const pt = k.pt;
-  for (let a = start; a < end; ) {
-    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
-    const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
-      continue;
-    }
-    if (pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
-      a = next;
-      continue;
-    }
+  forEachPmd(k, vma.mm, start, end, (pmdE, a, next) => {
+    if (pmdHuge(k, pmdE)) return;
     const table = pt.val[pmdE]!;
     for (let b = a; b < next; b += 4096) {
       const e = table * ENTRIES + (Math.floor(b / 4096) & 511);
       if (ptePresent(pt.flags[e]!)) fn(e, b);
     }
-    a = next;
-  }
+  });
 }
 
 /**
@@ -237,22 +227,11 @@ function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, p
       if (p.flags[head]! & PG_lru && !(p.flags[head]! & PG_unevictable) && victims[victims.length - 1] !== head) victims.push(head);
     }
   };
-  for (let a = start; a < end; ) {
-    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
-    const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
-      continue;
-    }
-    if (pmdNone(k, pmdE)) {
-      a = next;
-      continue;
-    }
+  forEachPmd(k, vma.mm, start, end, (pmdE, a, next) => {
     if (pmdHuge(k, pmdE)) {
       const head = pt.val[pmdE]!;
       if (pt.flags[pmdE]! & PTE_SPECIAL || mappedShared(k, head)) {
-        a = next;
-        continue;
+        return;
       }
       if (next - a === PMD_SIZE) {
         if (!pageout) {
@@ -260,12 +239,10 @@ function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, p
           pt.flags[pmdE] = pt.flags[pmdE]! & ~PTE_ACCESSED;
         }
         take(head);
-        a = next;
-        continue;
+        return;
       }
       if (!splitFolio(k, head) || pmdNone(k, pmdE) || pmdHuge(k, pmdE)) {
-        a = next;
-        continue;
+        return;
       }
     }
     const table = pt.val[pmdE]!;
@@ -293,8 +270,7 @@ function madviseColdOrPageout(k: Kernel, vma: Vma, start: number, end: number, p
       }
       take(head);
     }
-    a = next;
-  }
+  });
   tlb.finish();
   for (const head of victims) shrinkFolio(k, head);
   return 0;

@@ -31,7 +31,7 @@ import type { Kernel } from './kernel.js';
 import { lruAddVma, munlockVmaFolio } from './mlock.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS, type Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_anon_exclusive, PG_dirty, PG_head, PG_locked, PG_readahead, PG_swapbacked, PG_uptodate, PG_workingset } from './page.js';
-import { freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc, pudAlloc, pudPresent } from './pgtable.js';
+import { forEachPmd, freeTable, pmdAlloc, pmdHuge, pmdLookup, pmdMissingEnd, pmdNone, pteAlloc, pudAlloc, pudPresent } from './pgtable.js';
 import { addNewAnonRmap, addRmapPte, anonVmaPrepare, removeRmapPte } from './rmap.js';
 import { VM_LOCKED, VM_MAYSHARE, VM_MAYWRITE, VM_RAND_READ, VM_SHARED, VM_HUGETLB, VM_WRITE } from './vm_flags.js';
 import { copyHugetlbPageRange, hugetlbFault, unmapHugepageRange } from './hugetlb.js';
@@ -627,23 +627,12 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
   const pt = k.pt;
   const p = k.pages;
   mm.updateHiwaterRss();
-  for (let a = start; a < end; ) {
-    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
-    const pmdE = pmdLookup(k, mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, mm, a), end);
-      continue;
-    }
-    if (pmdNone(k, pmdE)) {
-      a = next;
-      continue;
-    }
+  forEachPmd(k, mm, start, end, (pmdE, a, next) => {
     if (pmdHuge(k, pmdE)) {
       if (next - a === PMD_SIZE) {
         zapHugePmd(k, vma, pmdE);
         tlb.flushPmdRange(a);
-        a = next;
-        continue;
+        return;
       }
       splitHugePmd(k, vma, pmdE);
     }
@@ -679,8 +668,7 @@ export function zapPageRange(k: Kernel, vma: Vma, start: number, end: number, re
       freeTable(k, mm, table);
       tlb.freePteTable(a);
     }
-    a = next;
-  }
+  });
   // tlb_end_vma(), and tlb_finish_mmu() when the caller did not gather.
   tlb.endVma();
   if (!gather) tlb.finish();

@@ -1,6 +1,6 @@
 // mprotect(2). Linux: mm/mprotect.c (do_mprotect_pkey, mprotect_fixup,
 // change_protection, change_pte_range, can_change_pte_writable).
-import { PMD_SIZE, roundDown } from '../hw/addr.js';
+import { PMD_SIZE } from '../hw/addr.js';
 import { hugetlbChangeProtection } from './hugetlb.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_ACCESSED, PTE_DIRTY, PTE_GLOBAL, PTE_NX, PTE_PCD, PTE_PRESENT, PTE_PSE, PTE_PWT, PTE_RW, PTE_SOFT_DIRTY, PTE_SPECIAL, PTE_UFFD_WP, PTE_USER } from '../hw/pte.js';
@@ -12,7 +12,7 @@ import { ptePresent, vmNormalPage } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, protToVmFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page.js';
-import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { forEachPmd, pmdHuge } from './pgtable.js';
 import type { Task } from './task.js';
 import { MmuGather } from './tlbflush.js';
 import { vmEnoughMemory, vmUnacctMemory } from './util.js';
@@ -76,17 +76,7 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
   const pt = k.pt;
   const prot = vma.pageProt;
   const tryWritable = wantsManualWriteUpgrade(vma);
-  for (let a = start; a < end; ) {
-    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
-    const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, vma.mm, a), end);
-      continue;
-    }
-    if (pmdNone(k, pmdE)) {
-      a = next;
-      continue;
-    }
+  forEachPmd(k, vma.mm, start, end, (pmdE, a, next) => {
     if (pmdHuge(k, pmdE)) {
       if (next - a !== PMD_SIZE) splitHugePmd(k, vma, pmdE);
       else {
@@ -99,8 +89,7 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
         }
         pt.flags[pmdE] = nf;
         if (pteNeedsFlush(f, nf)) tlb?.flushPmdRange(a); // huge_pmd_needs_flush()
-        a = next;
-        continue;
+        return;
       }
     }
     const table = pt.val[pmdE]!;
@@ -113,8 +102,7 @@ export function changeProtection(k: Kernel, vma: Vma, start: number, end: number
       pt.flags[e] = nf;
       if (pteNeedsFlush(f, nf)) tlb?.flushPteRange(b);
     }
-    a = next;
-  }
+  });
 }
 
 /**

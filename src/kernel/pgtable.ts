@@ -392,3 +392,23 @@ export function pmdMissingEnd(k: Kernel, mm: Mm, addr: number): number {
   if (!(pt.flags[e]! & PTE_PRESENT)) return roundDown(addr, PGDIR_SIZE) + PGDIR_SIZE;
   return roundDown(addr, PUD_SIZE) + PUD_SIZE;
 }
+
+/**
+ * The PMD level of a page-range walk (walk_pmd_range() after the PGD and
+ * PUD levels): fn(pmdE, addr, next) for each PMD entry of [start, end) that
+ * is not none, `addr` and `next` bounding the part of the range it covers
+ * (up to the next 2 MiB boundary, or `end`). Ranges without a PMD table are
+ * skipped whole (pmdMissingEnd). The PMD entry may be huge; fn may split it.
+ */
+export function forEachPmd(k: Kernel, mm: Mm, start: number, end: number, fn: (pmdE: number, addr: number, next: number) => void): void {
+  for (let a = start; a < end; ) {
+    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end);
+    const pmdE = pmdLookup(k, mm, a);
+    if (pmdE < 0) {
+      a = Math.min(pmdMissingEnd(k, mm, a), end);
+      continue;
+    }
+    if (!pmdNone(k, pmdE)) fn(pmdE, a, next);
+    a = next;
+  }
+}

@@ -9,7 +9,6 @@
 // that the part outside keeps folios as large as possible) and its pieces
 // inside the range are dropped; splitting a file folio unmaps all of it.
 // Simplification: splits never fail (no pins, buffers always releasable).
-import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import { ENTRIES } from '../hw/page_table.js';
 import { PTE_DIRTY, PTE_SPECIAL } from '../hw/pte.js';
 import { cachedFolios, filemapGetFolioCreat, filemapRemoveFolio, folioMarkDirty } from './filemap.js';
@@ -20,7 +19,7 @@ import type { Kernel } from './kernel.js';
 import { mmCounter, ptePresent, vmNormalPage } from './memory.js';
 import type { Vma } from './mm_types.js';
 import { NO_PFN, PG_anon, PG_dirty } from './page.js';
-import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { forEachPmd, pmdHuge, pmdNone } from './pgtable.js';
 import { lruAddDrain } from './lru_cache.js';
 import { removeRmapPte } from './rmap.js';
 import { MmuGather } from './tlbflush.js';
@@ -39,22 +38,9 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
   if (s >= e) return;
   mm.updateHiwaterRss();
   const tlb = new MmuGather(k, mm);
-  for (let a = s; a < e; ) {
-    const next = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, e);
-    const pmdE = pmdLookup(k, mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, mm, a), e);
-      continue;
-    }
-    if (pmdNone(k, pmdE)) {
-      a = next;
-      continue;
-    }
+  forEachPmd(k, mm, s, e, (pmdE, a, next) => {
     if (pmdHuge(k, pmdE)) splitHugePmd(k, vma, pmdE);
-    if (pmdNone(k, pmdE)) {
-      a = next;
-      continue;
-    }
+    if (pmdNone(k, pmdE)) return;
     const table = pt.val[pmdE]!;
     for (let b = a; b < next; b += 4096) {
       const ent = table * ENTRIES + (Math.floor(b / 4096) & 511);
@@ -81,8 +67,7 @@ function zapFileRange(k: Kernel, vma: Vma, first: number, last: number, evenCows
       tlb.flushPteRange(b);
       folioPut(k, head);
     }
-    a = next;
-  }
+  });
   // zap_page_range_single(): tlb_finish_mmu() flushes what was cleared.
   tlb.finish();
 }
