@@ -482,12 +482,14 @@ function clearHugePte(k: Kernel, h: Hstate, e: number): void {
 }
 
 /**
- * The stride of the TLB flush after changing huge entries. The kernel's
- * flush_tlb_range() uses huge_page_shift() for a hugetlb VMA; mmsim does so
- * for 4 MiB pages, while 2 MiB and 1 GiB pages still flush at a 4 KiB stride.
+ * The stride of the TLB flush after changing huge entries: huge_page_shift().
+ * x86's flush_tlb_range() passes it for a hugetlb VMA, and the unmap's
+ * mmu_gather flushes at the page size it cleared (tlb_get_unmap_shift()), so
+ * a range of N huge pages counts as N pages against the 33-page ceiling
+ * (one INVLPG each drops the huge TLB entry), not as N * 512.
  */
 function flushStride(h: Hstate): number {
-  return h.order === HPAGE_PSE_ORDER ? 22 : 12;
+  return 12 + h.order;
 }
 
 /** mm->hugetlb_usage, in base pages (status HugetlbPages). */

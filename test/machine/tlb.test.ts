@@ -43,6 +43,26 @@ describe('machine/tlb: flush ranges and the single-page ceiling', () => {
     assert.equal(walks(sys, 0), w + 1);
   });
 
+  it('counts a hugetlb range in huge pages against the ceiling (flush_tlb_range with huge_page_shift)', () => {
+    const { m, sys } = setup(1);
+    m.sysctl('nr_hugepages', 40);
+    const p = m.spawn('p', { image: null });
+    // 40 huge pages of 2 MiB: 20,480 base pages, but 40 strides of 2 MiB.
+    const a = p.mmap({ length: 40 * 2 * 1024 * 1024, prot: 'rw', flags: ['private', 'anonymous', 'hugetlb'] });
+    sys.run(0, p.task);
+    for (let i = 0; i < 40; i++) assert.ok(sys.access(0, a + i * 2 * 1024 * 1024, 8, OP_STORE) >= 0);
+    // mprotect of 16 huge pages: 16 strides, under the ceiling: 16 INVLPGs, one per huge TLB entry.
+    sys.syscall(0, p.task, () => p.mprotect(a, 16 * 2 * 1024 * 1024, 'r'));
+    assert.deepEqual([sys.tlb.stats.requests, sys.tlb.stats.fullRequests, sys.tlb.cpuStats(0).invlpg], [1, 0, 16]);
+    // Huge page 30 kept its TLB entry: a read of it walks nothing.
+    const w = walks(sys, 0);
+    assert.ok(sys.access(0, a + 30 * 2 * 1024 * 1024, 8, OP_LOAD) >= 0);
+    assert.equal(walks(sys, 0), w);
+    // munmap of the other 24 (one VMA since the mprotect): 24 strides, one INVLPG each.
+    sys.syscall(0, p.task, () => p.munmap(a + 16 * 2 * 1024 * 1024, 24 * 2 * 1024 * 1024));
+    assert.equal(sys.tlb.cpuStats(0).invlpg, 16 + 24);
+  });
+
   it('flushes only the span of the PTEs an unmap cleared (pages 2, 5 and 9 of 10: 8 INVLPGs)', () => {
     const { m, sys } = setup(1);
     const p = m.spawn('p', { image: null });
