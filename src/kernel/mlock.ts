@@ -12,7 +12,7 @@ import { mmPopulate } from './gup.js';
 import type { Kernel } from './kernel.js';
 import type { Vma } from './mm_types.js';
 import { PG_lru, PG_mlocked, PG_unevictable } from './page.js';
-import { pmdHuge, pmdLookup, pmdMissingEnd, pmdNone } from './pgtable.js';
+import { forEachPmd, pmdHuge } from './pgtable.js';
 import { PMD_SIZE, roundDown } from '../hw/addr.js';
 import type { Task } from './task.js';
 import { vmaModifyFlags } from './vma.js';
@@ -95,29 +95,22 @@ function lockedElsewhere(k: Kernel, head: number, vma: Vma): boolean {
 function mlockVmaPagesRange(k: Kernel, vma: Vma, start: number, end: number, lock: boolean): void {
   lruAddDrain(k);
   const pt = k.pt;
-  for (let a = start; a < end; a += 4096) {
-    const pmdE = pmdLookup(k, vma.mm, a);
-    if (pmdE < 0) {
-      a = Math.min(pmdMissingEnd(k, vma.mm, a), end) - 4096;
-      continue;
+  forEachPmd(k, vma.mm, start, end, (pmdE, from, next) => {
+    for (let a = from; a < next; a += 4096) {
+      let pfn: number;
+      if (pmdHuge(k, pmdE)) {
+        if (pt.flags[pmdE]! & PTE_SPECIAL) continue;
+        pfn = pt.val[pmdE]!;
+      } else {
+        const e = pt.val[pmdE]! * ENTRIES + (Math.floor(a / 4096) & 511);
+        if (!ptePresent(pt.flags[e]!) || pt.flags[e]! & PTE_SPECIAL) continue;
+        pfn = pt.val[e]!;
+      }
+      const head = k.pages.folioOf(pfn);
+      if (!lock) munlockVmaFolio(k, head, vma);
+      else if (pmdHuge(k, pmdE) || allowMlock(k, vma, head, a - (pfn - head) * 4096, Math.max(start, roundDown(a, PMD_SIZE)), Math.min(end, roundDown(a, PMD_SIZE) + PMD_SIZE))) mlockFolio(k, head);
     }
-    if (pmdNone(k, pmdE)) {
-      a = Math.min(roundDown(a, PMD_SIZE) + PMD_SIZE, end) - 4096;
-      continue;
-    }
-    let pfn: number;
-    if (pmdHuge(k, pmdE)) {
-      if (pt.flags[pmdE]! & PTE_SPECIAL) continue;
-      pfn = pt.val[pmdE]!;
-    } else {
-      const e = pt.val[pmdE]! * ENTRIES + (Math.floor(a / 4096) & 511);
-      if (!ptePresent(pt.flags[e]!) || pt.flags[e]! & PTE_SPECIAL) continue;
-      pfn = pt.val[e]!;
-    }
-    const head = k.pages.folioOf(pfn);
-    if (!lock) munlockVmaFolio(k, head, vma);
-    else if (pmdHuge(k, pmdE) || allowMlock(k, vma, head, a - (pfn - head) * 4096, Math.max(start, roundDown(a, PMD_SIZE)), Math.min(end, roundDown(a, PMD_SIZE) + PMD_SIZE))) mlockFolio(k, head);
-  }
+  });
 }
 
 /**
