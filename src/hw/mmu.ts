@@ -450,10 +450,11 @@ export class Mmu {
       nx |= f & PTE_NX;
       if (depth === 3 || (depth > 0 && (f & PTE_PSE) !== 0)) break;
       // An entry pointing to the next table: cache it (PML4E, PDPTE or PDE).
-      // 32-bit paging has a PDE cache only (SDM 4.10.3.1): its pool PGD and
-      // PUD entries are not real entries, and a walk must read the PDE.
+      // 32-bit and PAE paging have a PDE cache only (SDM 4.10.3.1: the PML4E
+      // and PDPTE caches are for 4- and 5-level paging): their pool PGD and
+      // PUD entries are not real entries (PAE's PDPTEs sit in registers).
       const next = vals[e]!;
-      if (this.paging !== PAGING_I386 || depth === 2) {
+      if (this.paging === PAGING_X86_64 || depth === 2) {
         const t = this.tableEntry;
         t.pageShift = INDEX_SHIFT[depth]!;
         t.pfn = next;

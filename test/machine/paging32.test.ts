@@ -89,6 +89,9 @@ describe('machine: page walks in each paging mode', () => {
     const pmd = tableAt(va, 2).frame;
     const pte = tableAt(va, 3).frame;
     assert.deepEqual(walkAddresses(va), [pmd * 4096 + ((va >>> 21) & 511) * 8, pte * 4096 + ((va >>> 12) & 511) * 8]);
+    // Only the PDE is cached: PAE has no PML4E or PDPTE cache (SDM 4.10.3.1).
+    const pwc = sys.cores[0]!.pwc;
+    assert.deepEqual([pwc.pml4e.validEntries().length, pwc.pdpte.validEntries().length, pwc.pde.validEntries().length], [0, 0, 1]);
   });
 });
 
