@@ -306,27 +306,22 @@ export class LruGen implements LruGenHook {
     const prev = p.lruPrev[head]!;
     const next = p.lruNext[head]!;
     if (prev !== NO_PFN) p.lruNext[prev] = next;
-    else {
-      for (let g = 0; g < MAX_NR_GENS; g++) {
-        const i = this.listIndex(memcg, g, type, zone);
-        if (this.firstOf[i] === head) {
-          this.firstOf[i] = next;
-          break;
-        }
-      }
-    }
+    else this.replaceEnd(this.firstOf, memcg, type, zone, head, next);
     if (next !== NO_PFN) p.lruPrev[next] = prev;
-    else {
-      for (let g = 0; g < MAX_NR_GENS; g++) {
-        const i = this.listIndex(memcg, g, type, zone);
-        if (this.lastOf[i] === head) {
-          this.lastOf[i] = prev;
-          break;
-        }
-      }
-    }
+    else this.replaceEnd(this.lastOf, memcg, type, zone, head, prev);
     p.lruPrev[head] = NO_PFN;
     p.lruNext[head] = NO_PFN;
+  }
+
+  /** In the generation list whose end (`ends`: firstOf or lastOf) is `head`, makes `by` that end. */
+  private replaceEnd(ends: Int32Array, memcg: number, type: number, zone: number, head: number, by: number): void {
+    for (let g = 0; g < MAX_NR_GENS; g++) {
+      const i = this.listIndex(memcg, g, type, zone);
+      if (ends[i] === head) {
+        ends[i] = by;
+        return;
+      }
+    }
   }
 
   /** list_move() / list_move_tail() of a folio to list `i`. */
