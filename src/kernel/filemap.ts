@@ -158,12 +158,21 @@ export function filemapUpdateFolio(k: Kernel, head: number): boolean {
  * missing. Returns the frame, or NO_PFN when out of memory.
  */
 export function filemapGetFolioCreat(k: Kernel, inode: Inode, index: number): number {
+  return getOrAddFolio(k, inode, index, fillFromDisk);
+}
+
+/**
+ * The folio at `index`, or a new order-0 one added to the cache there and
+ * filled by `fill`; the allocation's reference is dropped, the page cache's kept.
+ * NO_PFN when out of memory.
+ */
+function getOrAddFolio(k: Kernel, inode: Inode, index: number, fill: (k: Kernel, inode: Inode, head: number) => void): number {
   const pfn = inode.lookup(index);
   if (pfn !== NO_PFN) return pfn;
   const head = allocFolio(k, 0);
   if (head === NO_PFN) return NO_PFN;
   filemapAddFolio(k, inode, head, index);
-  fillFromDisk(k, inode, head);
+  fill(k, inode, head);
   folioPut(k, head);
   return head;
 }
@@ -405,14 +414,7 @@ export function doSyncMmapReadahead(k: Kernel, file: OpenFile, vma: Vma, pgoff: 
  * Returns the frame for `index`, or NO_PFN when out of memory.
  */
 export function filemapGetOrRead(k: Kernel, inode: Inode, index: number): number {
-  const pfn = inode.lookup(index);
-  if (pfn !== NO_PFN) return pfn;
-  const head = allocFolio(k, 0);
-  if (head === NO_PFN) return NO_PFN;
-  filemapAddFolio(k, inode, head, index);
-  readFromDisk(k, inode, head);
-  folioPut(k, head);
-  return head;
+  return getOrAddFolio(k, inode, index, readFromDisk);
 }
 
 /** folio_mark_accessed(): referenced on first use, activated on the second. */
