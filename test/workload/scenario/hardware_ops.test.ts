@@ -3,14 +3,12 @@
 // hand-computed counts on the simulated CPU.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRun } from '../../../src/workload/scenario/format.js';
 import { compileProtocol } from '../../../src/workload/scenario/kernel_runner.js';
 import { parseScenario } from '../../../src/workload/scenario/parse.js';
-import { SimRun } from '../../../src/workload/scenario/sim_runner.js';
+import { simulate } from './helpers.js';
 
 function run(src: string): string[] {
-  const program = parseScenario(src);
-  const out = formatRun(program, new SimRun(program).run());
+  const out = simulate(src);
   assert.equal(out.error, null);
   return out.lines;
 }

@@ -10,28 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MACHINE, machineLine } from '../../../src/kernel/machine.js';
-import { formatRun } from '../../../src/workload/scenario/format.js';
 import { checkKernelRunnable, compileProtocol, KernelRunnerError } from '../../../src/workload/scenario/kernel_runner.js';
-import { parseScenario, ScenarioError } from '../../../src/workload/scenario/parse.js';
-import { SimRun } from '../../../src/workload/scenario/sim_runner.js';
+import { parseScenario } from '../../../src/workload/scenario/parse.js';
+import { scenarioError, simulate } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/mmsim.js', import.meta.url));
 
 function run(src: string): string[] {
-  const program = parseScenario(src);
-  const out = formatRun(program, new SimRun(program).run());
+  const out = simulate(src);
   return out.error ? [...out.lines, `ERROR line ${out.error.line}: ${out.error.message}`] : out.lines;
 }
 
-function parseError(src: string): string {
-  try {
-    parseScenario(src);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return 'no error';
-}
+const parseError = scenarioError;
 
 describe('workload/scenario: lru_gen', () => {
   it('reads lru_gen= as /sys/kernel/mm/lru_gen/enabled and prints it back only when on', () => {

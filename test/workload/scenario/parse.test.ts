@@ -1,16 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePages, parseScenario, ScenarioError } from '../../../src/workload/scenario/parse.js';
+import { parsePages, parseScenario } from '../../../src/workload/scenario/parse.js';
+import { scenarioError } from './helpers.js';
 
-function error(src: string): string {
-  try {
-    parseScenario(src);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return 'no error';
-}
+const error = scenarioError;
 
 describe('workload/scenario/parse', () => {
   it('reads page arguments as pages, byte sizes and ram-relative counts', () => {
